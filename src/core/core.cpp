@@ -1,0 +1,50 @@
+#include "core.h"
+
+#include "auth/authservice.h"
+#include "auth/serversecret.h"
+#include "jobs/jobstore.h"
+#include "logging.h"
+#include "runs/logstore.h"
+#include "runs/runmanager.h"
+#include "runs/runnerfactory.h"
+#include "runs/runstore.h"
+#include "settings/settingsstore.h"
+#include "storage/database.h"
+
+namespace dynamight {
+
+Core::~Core()
+{
+    m_runManager.reset();
+}
+
+Result<std::unique_ptr<Core>> Core::open(const CoreConfig &config)
+{
+    auto database = Database::open(config.dataDir);
+    if (!database)
+        return database.error();
+    auto secret = ServerSecret::load((*database)->dataDir(), config.environment);
+    if (!secret)
+        return secret.error();
+    qCInfo(lcAuth).noquote() << "Auth: using the server secret from" << secret->source;
+
+    std::unique_ptr<Core> core(new Core);
+    core->m_database = *database;
+    core->m_jobs = std::make_unique<JobStore>(core->m_database);
+    core->m_runs = std::make_unique<RunStore>(core->m_database);
+    core->m_logs = std::make_unique<LogStore>(core->m_database);
+    core->m_settings = std::make_unique<SettingsStore>(core->m_database);
+    const QByteArray signingKey = deriveKey(secret->value, ServerSecret::tokenSigningContext, 1);
+    core->m_auth = std::make_unique<AuthService>(core->m_database, signingKey, core->m_clock);
+    core->m_runnerFactory = std::make_unique<DefaultRunnerFactory>(config.rsyncProgram);
+
+    const RunManager::Stores stores{*core->m_jobs, *core->m_runs, *core->m_logs, *core->m_settings};
+    const RunManagerOptions options{config.maxConcurrentRuns, config.cancelGracePeriod};
+    core->m_runManager = std::make_unique<RunManager>(stores, *core->m_runnerFactory, core->m_clock, options);
+    const Status recovered = core->m_runManager->recoverInterruptedRuns();
+    if (!recovered)
+        return recovered.error();
+    return core;
+}
+
+} // namespace dynamight

@@ -1,0 +1,7 @@
+#include "logging.h"
+
+Q_LOGGING_CATEGORY(lcStorage, "dynamight.core.storage")
+Q_LOGGING_CATEGORY(lcRunner, "dynamight.core.runner")
+Q_LOGGING_CATEGORY(lcRuns, "dynamight.core.runs")
+Q_LOGGING_CATEGORY(lcAuth, "dynamight.core.auth")
+Q_LOGGING_CATEGORY(lcJobs, "dynamight.core.jobs")

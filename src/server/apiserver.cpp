@@ -1,0 +1,90 @@
+#include "apiserver.h"
+
+#include "controllers/authcontroller.h"
+#include "controllers/jobscontroller.h"
+#include "controllers/runscontroller.h"
+#include "controllers/settingscontroller.h"
+#include "controllers/systemcontroller.h"
+#include "http/requestguard.h"
+#include "serverconfig.h"
+#include "serverlogging.h"
+#include "websockethub.h"
+
+#include <QHttpServerRequest>
+#include <QTcpSocket>
+
+namespace dynamight {
+
+namespace {
+
+bool isWebSocketUpgrade(const QHttpServerRequest &request)
+{
+    return request.value(QByteArrayLiteral("Upgrade")).compare("websocket", Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+ApiServer::ApiServer(ServerContext context, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_context(context)
+    , m_pipeline(context.config, context.auth, m_router)
+    , m_hub(std::make_unique<WebSocketHub>(context, *this))
+{
+    m_controllers.push_back(std::make_unique<AuthController>(context));
+    m_controllers.push_back(std::make_unique<JobsController>(context));
+    m_controllers.push_back(std::make_unique<RunsController>(context));
+    m_controllers.push_back(std::make_unique<SettingsController>(context));
+    m_controllers.push_back(std::make_unique<SystemController>(context));
+    for (const auto &controller : m_controllers)
+        m_router.add(controller->routes());
+}
+
+ApiServer::~ApiServer() = default;
+
+Result<quint16> ApiServer::start()
+{
+    auto *tcpServer = new GuardedTcpServer(m_context.config.maxBodyBytes, this);
+    if (!tcpServer->listen(m_context.config.host, m_context.config.port)) {
+        const QString message = QStringLiteral("Failed to listen on %1:%2: %3")
+                                    .arg(m_context.config.host.toString())
+                                    .arg(m_context.config.port)
+                                    .arg(tcpServer->errorString());
+        delete tcpServer;
+        return Error(Error::Kind::Unavailable, message);
+    }
+    bind(tcpServer);
+    return tcpServer->serverPort();
+}
+
+bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const QString path = request.url().path();
+    if (path.startsWith(QLatin1String("/api/ws/"))) {
+        // Write nothing: QHttpServer hands the socket to its WebSocket server after this returns,
+        // and the hub authenticates the client on the open socket.
+        if (isWebSocketUpgrade(request))
+            return true;
+        write(socket, ApiResponse::error(426, QStringLiteral("%1 is a WebSocket endpoint; connect with a "
+                                                             "WebSocket client")
+                                                  .arg(path.left(200))));
+        return true;
+    }
+
+    const ApiResponse response = m_pipeline.handle(request);
+    qCDebug(lcHttp).noquote() << Router::methodName(request.method()) << path << response.status();
+    write(socket, response);
+    return true;
+}
+
+void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    write(socket, ApiResponse::error(404, QStringLiteral("No resource at %1").arg(request.url().path().left(200))));
+}
+
+void ApiServer::write(QTcpSocket *socket, const ApiResponse &response)
+{
+    if (socket->state() == QAbstractSocket::ConnectedState)
+        socket->write(response.serialize());
+}
+
+} // namespace dynamight

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "http/requestpipeline.h"
+#include "http/router.h"
+#include "result.h"
+#include "servercontext.h"
+
+#include <QAbstractHttpServer>
+
+#include <memory>
+#include <vector>
+
+namespace dynamight {
+
+class Controller;
+class WebSocketHub;
+
+// The HTTP and WebSocket server of the REST API. QHttpServer 6.4 requires that a handler
+// answers before it returns, so every handler here is synchronous and quick; long work (runs)
+// goes to the run manager and reports over WebSocket.
+class ApiServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    explicit ApiServer(ServerContext context, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Listens on the configured address and returns the bound port.
+    Result<quint16> start();
+    const Router &router() const { return m_router; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    void write(QTcpSocket *socket, const ApiResponse &response);
+
+    ServerContext m_context;
+    Router m_router;
+    std::vector<std::unique_ptr<Controller>> m_controllers;
+    RequestPipeline m_pipeline;
+    std::unique_ptr<WebSocketHub> m_hub;
+};
+
+} // namespace dynamight

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "models/job.h"
+#include "models/run.h"
+#include "models/user.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <optional>
+
+namespace dynamight {
+
+// The JSON shapes of the API reference, built from core models.
+QJsonObject jobToJson(const Job &job, const std::optional<Run> &lastRun,
+                      const QList<ScheduleSummary> &schedules);
+QJsonObject runToJson(const Run &run);
+QJsonObject logEntryToJson(const LogEntry &entry);
+QJsonObject userToJson(const User &user);
+
+QJsonValue nullable(const std::optional<qint64> &value);
+QJsonValue nullable(const std::optional<int> &value);
+QJsonValue nullableText(const QString &text);
+QJsonValue nullableTime(const QDateTime &time);
+
+} // namespace dynamight

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QStringList>
+
+namespace dynamight {
+
+// What the HTTP layer needs to know about where and how it is served.
+struct ServerConfig
+{
+    QHostAddress host = QHostAddress::LocalHost;
+    // 0 asks the system for a free port; the bound port is printed at start.
+    quint16 port = 8080;
+    // Host header names accepted beside localhost, loopback and IP literals.
+    QStringList allowedHosts;
+    bool secureCookies = false;
+    qint64 maxBodyBytes = 1024 * 1024;
+    QStringList allowedBrowsePaths;
+};
+
+} // namespace dynamight

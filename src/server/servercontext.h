@@ -1,0 +1,27 @@
+#pragma once
+
+namespace dynamight {
+
+class AuthService;
+class Clock;
+class JobStore;
+class LogStore;
+class RunManager;
+class RunStore;
+class SettingsStore;
+struct ServerConfig;
+
+// The core services the controllers call, passed to each controller's constructor.
+struct ServerContext
+{
+    const ServerConfig &config;
+    AuthService &auth;
+    JobStore &jobs;
+    RunStore &runs;
+    LogStore &logs;
+    RunManager &runManager;
+    SettingsStore &settings;
+    const Clock &clock;
+};
+
+} // namespace dynamight
