@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A clock that stands still until the test moves it.
+// A clock whose time changes only when the test advances it.
 class ManualClock final : public Clock
 {
 public:
@@ -35,7 +35,8 @@ const QString adminPassword = QStringLiteral("securepassword123");
 // Made with libsodium 1.0.18's crypto_pwhash_str() under OPSLIMIT_MIN and MEMLIMIT_MIN for the
 // password "correct horse battery".
 const QString weakHash = QStringLiteral(
-    "$argon2id$v=19$m=8,t=1,p=1$UqsMXZZXULacoNIOipu4gA$Pre9a0RUsKXRkzts07IShGGluzxjixHFDp0LcbfszcM");
+    "$argon2id$v=19$m=8,t=1,p=1$UqsMXZZXULacoNIOipu4gA"
+    "$Pre9a0RUsKXRkzts07IShGGluzxjixHFDp0LcbfszcM");
 
 } // namespace
 
@@ -108,7 +109,7 @@ IssuedSession TestAuthService::setupAdmin()
 {
     auto issued = m_auth->setup(adminName, adminPassword);
     if (!issued.ok())
-        qFatal("setup failed: %s", qPrintable(issued.error().message()));
+        qFatal("Failed to set up the admin user: %s", qPrintable(issued.error().message()));
     return *issued;
 }
 
@@ -191,7 +192,8 @@ void TestAuthService::setupRejectsShortPassword()
 
     QVERIFY(!issued.ok());
     QCOMPARE(issued.error().kind(), Error::Kind::InvalidInput);
-    QCOMPARE(issued.error().message(), QStringLiteral("Password must be 8 to 1024 characters long"));
+    QCOMPARE(issued.error().message(),
+             QStringLiteral("Password must be 8 to 1024 characters long"));
     QVERIFY(m_auth->setupRequired());
 }
 
@@ -252,8 +254,8 @@ void TestAuthService::loginFailuresTakeAlike()
     const qint64 knownUser = fastest(adminName);
     const qint64 unknownUser = fastest(QStringLiteral("nobody"));
 
-    // Without the dummy verify, an unknown user would fail hundreds of times faster. The bound
-    // is loose, so that a busy machine does not make the test flaky.
+    // Without the dummy verify, an unknown user fails in microseconds and a known one in tens of
+    // milliseconds. The bound is loose, so that a busy machine does not make the test flaky.
     QVERIFY2(unknownUser * 2 > knownUser,
              qPrintable(QStringLiteral("unknown user %1 ns, known user %2 ns")
                             .arg(unknownUser)
@@ -266,7 +268,8 @@ void TestAuthService::loginUpgradesWeakHash()
     const auto created = users.create(QStringLiteral("legacy"), weakHash);
     QVERIFY(created.ok());
 
-    const auto issued = m_auth->login(QStringLiteral("legacy"), QStringLiteral("correct horse battery"));
+    const auto issued
+        = m_auth->login(QStringLiteral("legacy"), QStringLiteral("correct horse battery"));
 
     QVERIFY2(issued.ok(), qPrintable(issued.ok() ? QString() : issued.error().message()));
     const auto stored = users.findById(created->id);
@@ -389,7 +392,8 @@ void TestAuthService::shortenedSessionRejected()
     const IssuedSession issued = setupAdmin();
     // The token stays within its exp, so only the session row's expiry can reject it.
     const auto shortened = execute(m_database->connection(Database::Schema::Main),
-                                   QStringLiteral("UPDATE sessions SET expires_at = ? WHERE id = ?"),
+                                   QStringLiteral("UPDATE sessions SET expires_at = ? "
+                                                  "WHERE id = ?"),
                                    {toStoredTime(m_clock.now()), issued.sessionId});
     QVERIFY(shortened.ok());
 

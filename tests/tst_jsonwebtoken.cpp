@@ -13,7 +13,7 @@ const QByteArray testKey = QByteArrayLiteral("dynamight-test-signing-key-0123456
 // 2023-11-14T22:15:00Z, 100 s after the issue time of the vectors below.
 const QDateTime testNow = QDateTime::fromSecsSinceEpoch(1700000100, Qt::UTC);
 
-// The expected tokens were computed outside Qt, in bash with OpenSSL 3:
+// The expected tokens were computed outside Qt, in bash with OpenSSL 3.0:
 //   b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 //   H=$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url)
 //   P=$(printf '%s' '<payload JSON>' | b64url)
@@ -39,7 +39,8 @@ const QString unsortedVector = QStringLiteral(
 // has iss, exp and a private claim, and none of sub, sid and iat.
 const QString rfc7515Token = QStringLiteral(
     "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
-    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0"
+    "cnVlfQ."
     "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
 const QByteArray rfc7515KeyBase64Url = QByteArrayLiteral(
     "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
@@ -230,9 +231,9 @@ void TestJsonWebToken::verifyRejects_data()
     QTest::newRow("signature padded") << valid + u'=' << invalidSignature;
     QTest::newRow("signature empty") << header + u'.' + payload + u'.' << invalidSignature;
     QTest::newRow("signature truncated") << valid.chopped(1) << invalidSignature;
-    QTest::newRow("other key")
-        << craftJson(hs256Header, validPayload, QByteArrayLiteral("another-key-of-32-bytes-or-more!!"))
-        << invalidSignature;
+    const QByteArray otherKey = QByteArrayLiteral("another-key-of-32-bytes-or-more!!");
+    QTest::newRow("other key") << craftJson(hs256Header, validPayload, otherKey)
+                               << invalidSignature;
 
     const QString expired = QStringLiteral("expired");
     QTest::newRow("exp equals now")

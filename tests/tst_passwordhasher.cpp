@@ -9,7 +9,8 @@ namespace {
 // Made with libsodium 1.0.18's crypto_pwhash_str() under OPSLIMIT_MIN and MEMLIMIT_MIN for the
 // password "correct horse battery": a hash from older, weaker limits.
 const QString weakHash = QStringLiteral(
-    "$argon2id$v=19$m=8,t=1,p=1$UqsMXZZXULacoNIOipu4gA$Pre9a0RUsKXRkzts07IShGGluzxjixHFDp0LcbfszcM");
+    "$argon2id$v=19$m=8,t=1,p=1$UqsMXZZXULacoNIOipu4gA"
+    "$Pre9a0RUsKXRkzts07IShGGluzxjixHFDp0LcbfszcM");
 
 } // namespace
 
@@ -139,7 +140,8 @@ void TestPasswordHasher::policyMessageStatesLimits()
     const Status status = PasswordHasher::checkPolicy(QStringLiteral("short"));
     QVERIFY(!status.ok());
 
-    QCOMPARE(status.error().message(), QStringLiteral("Password must be 8 to 1024 characters long"));
+    QCOMPARE(status.error().message(),
+             QStringLiteral("Password must be 8 to 1024 characters long"));
 }
 
 QTEST_GUILESS_MAIN(TestPasswordHasher)

@@ -92,14 +92,13 @@ void TestRsyncArguments::options_data()
     QTest::newRow("exclude with spaces")
         << excluding({QStringLiteral("my folder/*.tmp file")})
         << QStringList{QStringLiteral("--exclude=my folder/*.tmp file")};
-    QTest::newRow("exclude with leading dash")
-        << excluding({QStringLiteral("-rf.txt")}) << QStringList{QStringLiteral("--exclude=-rf.txt")};
+    QTest::newRow("exclude with leading dash") << excluding({QStringLiteral("-rf.txt")})
+                                               << QStringList{QStringLiteral("--exclude=-rf.txt")};
     QTest::newRow("exclude that looks like an option")
         << excluding({QStringLiteral("--delete")})
         << QStringList{QStringLiteral("--exclude=--delete")};
-    QTest::newRow("exclude with newline")
-        << excluding({QStringLiteral("line\nbreak")})
-        << QStringList{QStringLiteral("--exclude=line\nbreak")};
+    QTest::newRow("exclude with newline") << excluding({QStringLiteral("line\nbreak")})
+                                          << QStringList{QStringLiteral("--exclude=line\nbreak")};
     QTest::newRow("exclude starting with minus space")
         << excluding({QStringLiteral("- odd.txt")})
         << QStringList{QStringLiteral("--filter=- - odd.txt")};
@@ -115,8 +114,8 @@ void TestRsyncArguments::options_data()
         << excluding({QStringLiteral("b"), QStringLiteral("a"), QStringLiteral("c d")})
         << QStringList{QStringLiteral("--exclude=b"), QStringLiteral("--exclude=a"),
                        QStringLiteral("--exclude=c d")};
-    QTest::newRow("bandwidth limit") << withBandwidthLimit(500)
-                                     << QStringList{QStringLiteral("--bwlimit=500")};
+    QTest::newRow("bandwidth limit")
+        << withBandwidthLimit(500) << QStringList{QStringLiteral("--bwlimit=500")};
     QTest::newRow("zero bandwidth limit") << withBandwidthLimit(0) << QStringList{};
     QTest::newRow("negative bandwidth limit") << withBandwidthLimit(-5) << QStringList{};
     QTest::newRow("dry run") << dryRun << QStringList{QStringLiteral("--dry-run")};
@@ -132,11 +131,10 @@ void TestRsyncArguments::options_data()
     all.dryRun = true;
     all.verbosity = Verbosity::Verbose;
     QTest::newRow("everything combined")
-        << all
-        << QStringList{QStringLiteral("--delete"),     QStringLiteral("--exclude=*.o"),
-                       QStringLiteral("--filter=- - x"), QStringLiteral("--exclude=-y z"),
-                       QStringLiteral("--bwlimit=1024"), QStringLiteral("--dry-run"),
-                       QStringLiteral("--stats")};
+        << all << QStringList{QStringLiteral("--delete"),       QStringLiteral("--exclude=*.o"),
+                              QStringLiteral("--filter=- - x"), QStringLiteral("--exclude=-y z"),
+                              QStringLiteral("--bwlimit=1024"), QStringLiteral("--dry-run"),
+                              QStringLiteral("--stats")};
 }
 
 void TestRsyncArguments::options()
@@ -164,7 +162,8 @@ void TestRsyncArguments::paths_data()
     QTest::newRow("trailing slash kept single")
         << QStringLiteral("/data/photos/") << QStringLiteral("/mnt/b/photos/")
         << QStringLiteral("/data/photos/") << QStringLiteral("/mnt/b/photos/");
-    QTest::newRow("spaces") << QStringLiteral("/data/my photos") << QStringLiteral("/mnt/b/my photos")
+    QTest::newRow("spaces") << QStringLiteral("/data/my photos")
+                            << QStringLiteral("/mnt/b/my photos")
                             << QStringLiteral("/data/my photos/")
                             << QStringLiteral("/mnt/b/my photos/");
     QTest::newRow("newline in a component")

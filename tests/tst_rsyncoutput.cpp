@@ -62,10 +62,9 @@ void TestRsyncOutput::records_data()
     QTest::newRow("updated file") << record(">f.st......", "3000000", "dir/big.bin")
                                   << Kind::TransferredFile << QStringLiteral(">f.st......")
                                   << QStringLiteral("dir/big.bin") << qint64(3000000);
-    QTest::newRow("file sent to a remote") << record("<f+++++++++", "12", "up.txt")
-                                           << Kind::TransferredFile
-                                           << QStringLiteral("<f+++++++++")
-                                           << QStringLiteral("up.txt") << qint64(12);
+    QTest::newRow("file sent to a remote")
+        << record("<f+++++++++", "12", "up.txt") << Kind::TransferredFile
+        << QStringLiteral("<f+++++++++") << QStringLiteral("up.txt") << qint64(12);
     QTest::newRow("empty file") << record(">f+++++++++", "0", "empty") << Kind::TransferredFile
                                 << QStringLiteral(">f+++++++++") << QStringLiteral("empty")
                                 << qint64(0);
@@ -75,12 +74,12 @@ void TestRsyncOutput::records_data()
     QTest::newRow("deleted file") << record("*deleting  ", "0", "old.txt") << Kind::Deleted
                                   << QStringLiteral("*deleting") << QStringLiteral("old.txt")
                                   << qint64(0);
-    QTest::newRow("deleted folder") << record("*deleting  ", "0", "sub/") << Kind::Deleted
-                                    << QStringLiteral("*deleting") << QStringLiteral("sub/")
-                                    << qint64(0);
-    QTest::newRow("created folder") << record("cd+++++++++", "4096", "sub/") << Kind::OtherChange
-                                    << QStringLiteral("cd+++++++++") << QStringLiteral("sub/")
-                                    << qint64(4096);
+    QTest::newRow("deleted folder")
+        << record("*deleting  ", "0", "sub/") << Kind::Deleted << QStringLiteral("*deleting")
+        << QStringLiteral("sub/") << qint64(0);
+    QTest::newRow("created folder")
+        << record("cd+++++++++", "4096", "sub/") << Kind::OtherChange
+        << QStringLiteral("cd+++++++++") << QStringLiteral("sub/") << qint64(4096);
     QTest::newRow("folder times") << record(".d..t......", "4096", "./") << Kind::OtherChange
                                   << QStringLiteral(".d..t......") << QStringLiteral("./")
                                   << qint64(4096);
@@ -90,12 +89,12 @@ void TestRsyncOutput::records_data()
     QTest::newRow("hard link") << record("hf+++++++++", "5", "twin") << Kind::OtherChange
                                << QStringLiteral("hf+++++++++") << QStringLiteral("twin")
                                << qint64(5);
-    QTest::newRow("file attributes only") << record(".f...p.....", "5", "mode")
-                                          << Kind::OtherChange << QStringLiteral(".f...p.....")
-                                          << QStringLiteral("mode") << qint64(5);
-    QTest::newRow("other message") << record("*missing   ", "0", "gone") << Kind::OtherChange
-                                   << QStringLiteral("*missing") << QStringLiteral("gone")
-                                   << qint64(0);
+    QTest::newRow("file attributes only")
+        << record(".f...p.....", "5", "mode") << Kind::OtherChange << QStringLiteral(".f...p.....")
+        << QStringLiteral("mode") << qint64(5);
+    QTest::newRow("other message")
+        << record("*missing   ", "0", "gone") << Kind::OtherChange << QStringLiteral("*missing")
+        << QStringLiteral("gone") << qint64(0);
     QTest::newRow("escaped newline")
         << record(">f+++++++++", "7", "line\\#012break.txt") << Kind::TransferredFile
         << QStringLiteral(">f+++++++++") << QStringLiteral("line\nbreak.txt") << qint64(7);
@@ -105,9 +104,9 @@ void TestRsyncOutput::records_data()
     QTest::newRow("escaped backslash before hash and digits")
         << record(">f+++++++++", "2", "back\\#134#012slash") << Kind::TransferredFile
         << QStringLiteral(">f+++++++++") << QStringLiteral("back\\#012slash") << qint64(2);
-    QTest::newRow("plain backslash") << record(">f+++++++++", "2", "a\\b") << Kind::TransferredFile
-                                     << QStringLiteral(">f+++++++++") << QStringLiteral("a\\b")
-                                     << qint64(2);
+    QTest::newRow("plain backslash")
+        << record(">f+++++++++", "2", "a\\b") << Kind::TransferredFile
+        << QStringLiteral(">f+++++++++") << QStringLiteral("a\\b") << qint64(2);
     QTest::newRow("tab is not escaped")
         << record(">f+++++++++", "3", "ta\tb") << Kind::TransferredFile
         << QStringLiteral(">f+++++++++") << QStringLiteral("ta\tb") << qint64(3);
@@ -118,10 +117,9 @@ void TestRsyncOutput::records_data()
     QTest::newRow("UTF-8 escaped byte by byte")
         << record(">f+++++++++", "1", "Gr\\#303\\#274\\#303\\#237e") << Kind::TransferredFile
         << QStringLiteral(">f+++++++++") << QStringLiteral("Grüße") << qint64(1);
-    QTest::newRow("separator in the name") << record(">f+++++++++", "4", "p|ipe|")
-                                           << Kind::TransferredFile
-                                           << QStringLiteral(">f+++++++++")
-                                           << QStringLiteral("p|ipe|") << qint64(4);
+    QTest::newRow("separator in the name")
+        << record(">f+++++++++", "4", "p|ipe|") << Kind::TransferredFile
+        << QStringLiteral(">f+++++++++") << QStringLiteral("p|ipe|") << qint64(4);
     QTest::newRow("name that contains a record")
         << record(">f+++++++++", "1", "x|DYNAMIGHT|*deleting  |0|0|y") << Kind::TransferredFile
         << QStringLiteral(">f+++++++++") << QStringLiteral("x|DYNAMIGHT|*deleting  |0|0|y")
@@ -159,8 +157,7 @@ void TestRsyncOutput::otherOutput_data()
     QTest::newRow("prefix only") << QByteArray("DYNAMIGHT|");
     QTest::newRow("lower-case prefix") << QByteArray("dynamight|>f+++++++++|5|0|a.txt");
     QTest::newRow("leading space") << QByteArray(" DYNAMIGHT|>f+++++++++|5|0|a.txt");
-    QTest::newRow("prefix inside the line")
-        << QByteArray("a.txt DYNAMIGHT|>f+++++++++|5|0|a.txt");
+    QTest::newRow("prefix inside the line") << QByteArray("a.txt DYNAMIGHT|>f+++++++++|5|0|a.txt");
     QTest::newRow("short itemize") << QByteArray("DYNAMIGHT|>f+++|5|0|a.txt");
     QTest::newRow("long itemize") << QByteArray("DYNAMIGHT|>f++++++++++|5|0|a.txt");
     QTest::newRow("unknown update type") << QByteArray("DYNAMIGHT|xf+++++++++|5|0|a.txt");
@@ -268,9 +265,9 @@ void TestRsyncOutput::stderrLevels_data()
         << QByteArray("rsync warning: some files vanished before they could be transferred "
                       "(code 24) at main.c(1394) [sender=3.5.0]")
         << LogLevel::Warning;
-    QTest::newRow("sender error")
-        << QByteArray("rsync: [sender] change_dir \"/x\" failed: No such file or directory (2)")
-        << LogLevel::Error;
+    QTest::newRow("sender error") << QByteArray(
+        "rsync: [sender] change_dir \"/x\" failed: No such file or directory (2)")
+                                  << LogLevel::Error;
     QTest::newRow("error summary")
         << QByteArray("rsync error: some files/attrs were not transferred (see previous errors) "
                       "(code 23) at main.c(1394) [sender=3.5.0]")

@@ -1,13 +1,12 @@
 #include "runner/rsyncrunner.h"
 #include "testtree.h"
 
-#include <QtTest>
-
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QtTest>
 
 #include <memory>
 
@@ -18,7 +17,7 @@ Q_DECLARE_METATYPE(dynamight::Verbosity)
 
 namespace {
 
-// Enough for rsync on a small tree on a slow CI machine; the runs themselves take milliseconds.
+// Generous for a slow CI machine. The runs on small trees take milliseconds here.
 constexpr int kRunTimeoutMs = 20000;
 
 // Everything a runner reported, in order.
@@ -58,16 +57,16 @@ void record(RsyncRunner &runner, RunRecording &recording)
                      [&recording](LogLevel level, const QString &message) {
                          recording.logLines.append({level, message});
                      });
-    QObject::connect(&runner, &BackupRunner::progress, &runner,
-                     [&recording](const RunCounters &counters) {
-                         recording.progress.append(counters);
-                     });
+    QObject::connect(
+        &runner, &BackupRunner::progress, &runner,
+        [&recording](const RunCounters &counters) { recording.progress.append(counters); });
     QObject::connect(&runner, &BackupRunner::processStarted, &runner,
                      [&recording](qint64 pid, const QStringList &command) {
                          recording.processes.append({pid, command});
                      });
-    QObject::connect(&runner, &BackupRunner::finished, &runner,
-                     [&recording](const RunOutcome &outcome) { recording.outcomes.append(outcome); });
+    QObject::connect(
+        &runner, &BackupRunner::finished, &runner,
+        [&recording](const RunOutcome &outcome) { recording.outcomes.append(outcome); });
 }
 
 // Starts the runner and waits for finished(), then a little longer to catch a second one.
@@ -84,7 +83,7 @@ bool runToEnd(RsyncRunner &runner, RunRecording &recording)
 }
 
 // Returns the pids of the processes in group `groupId` that have not exited. Zombies are left
-// out: they have exited, and the reaper of orphans may be slow to collect them.
+// out, because they have exited and the reaper of orphans may never collect them.
 QList<qint64> livingProcessesInGroup(qint64 groupId)
 {
     QList<qint64> pids;
@@ -156,7 +155,10 @@ private Q_SLOTS:
 
 private:
     QString sourcePath() const { return m_directory->filePath(QStringLiteral("source")); }
-    QString destinationPath() const { return m_directory->filePath(QStringLiteral("backup/photos")); }
+    QString destinationPath() const
+    {
+        return m_directory->filePath(QStringLiteral("backup/photos"));
+    }
     std::unique_ptr<RsyncRunner> makeRunner(const SyncOptions &options = {}) const;
     // Writes an executable shell script that ignores SIGTERM and waits on a child that ignores it
     // too, standing in for an rsync that does not stop when asked.
@@ -189,8 +191,7 @@ QString TestRsyncRunner::writeStubbornProgram() const
         return {};
 
     script.write("#!/bin/sh\ntrap '' TERM\nsleep 30 &\nwait\n");
-    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                          | QFileDevice::ExeOwner);
+    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     return path;
 }
 
@@ -279,8 +280,9 @@ void TestRsyncRunner::deleteExtraneousRemovesFile()
     QCOMPARE(outcome.counters.filesTransferred, qint64(0));
     QStringList fileLines = second.fileLines();
     fileLines.sort();
-    QCOMPARE(fileLines,
-             QStringList({QStringLiteral("deleting -rf.txt"), QStringLiteral("deleting plain.txt")}));
+    QCOMPARE(
+        fileLines,
+        QStringList({QStringLiteral("deleting -rf.txt"), QStringLiteral("deleting plain.txt")}));
     QVERIFY(!QFileInfo::exists(destinationPath() + QStringLiteral("/plain.txt")));
     QCOMPARE(compareTrees(sourcePath(), destinationPath()), QString());
 }
@@ -304,14 +306,14 @@ void TestRsyncRunner::excludePatterns_data()
         << QStringList{QStringLiteral("folder with spaces/file name.txt")};
     QTest::newRow("leading dash") << QStringList{QStringLiteral("-rf.txt")}
                                   << QStringList{QStringLiteral("-rf.txt")};
-    QTest::newRow("non-ASCII folder") << QStringList{QStringLiteral("/Grüße")}
-                                      << QStringList{QStringLiteral("Grüße/日本.txt")};
+    QTest::newRow("non-ASCII folder")
+        << QStringList{QStringLiteral("/Grüße")} << QStringList{QStringLiteral("Grüße/日本.txt")};
     QTest::newRow("rule prefixes taken literally")
         << QStringList{QStringLiteral("- odd.txt"), QStringLiteral("+ keep.txt")}
         << QStringList{QStringLiteral("- odd.txt"), QStringLiteral("+ keep.txt")};
-    QTest::newRow("several")
-        << QStringList{QStringLiteral("nested/"), QStringLiteral("empty.txt")}
-        << QStringList{QStringLiteral("nested/deeper/data.bin"), QStringLiteral("empty.txt")};
+    QTest::newRow("several") << QStringList{QStringLiteral("nested/"), QStringLiteral("empty.txt")}
+                             << QStringList{QStringLiteral("nested/deeper/data.bin"),
+                                            QStringLiteral("empty.txt")};
 }
 
 void TestRsyncRunner::excludePatterns()
@@ -561,7 +563,8 @@ void TestRsyncRunner::cancelStopsWholeGroup()
     QVERIFY(waitForProcess(recording));
     const qint64 groupId = recording.processes.first().first;
     QTest::qWait(300);
-    // A local rsync forks a receiver, which forks a generator, all in the leader's group.
+    // A local copy runs as three rsync processes, each forked by the previous one, all in the
+    // leader's group.
     QVERIFY(livingProcessesInGroup(groupId).size() >= 2);
 
     QElapsedTimer elapsed;

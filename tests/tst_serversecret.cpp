@@ -53,7 +53,10 @@ private Q_SLOTS:
     void derivedKeysAreStable();
 
 private:
-    QString secretPath() const { return QDir(m_dir->path()).filePath(QStringLiteral("secret.key")); }
+    QString secretPath() const
+    {
+        return QDir(m_dir->path()).filePath(QStringLiteral("secret.key"));
+    }
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };

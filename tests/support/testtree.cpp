@@ -36,8 +36,7 @@ QStringList compareFiles(const QString &expectedRoot, const QString &actualRoot,
 
 TestTree::TestTree(QString root)
     : m_root(std::move(root))
-{
-}
+{ }
 
 QList<TestTree::File> TestTree::awkwardFiles()
 {

@@ -64,7 +64,8 @@ AuthService::AuthService(std::shared_ptr<Database> database, QByteArray signingK
 {
     if (signingKey.size() < JsonWebToken::minKeyLength) {
         qCCritical(lcAuth) << "Auth: the token signing key is shorter than"
-                           << JsonWebToken::minKeyLength << "bytes, so every session token will be rejected";
+                           << JsonWebToken::minKeyLength
+                           << "bytes, so every session token will be rejected";
     }
     // Computed now so that the first login of an unknown user does not take twice as long.
     dummyHash();
@@ -81,8 +82,11 @@ Result<IssuedSession> AuthService::setup(const QString &username, const QString 
     const auto users = m_users.count();
     if (!users)
         return users.error();
-    if (*users > 0)
+    if (*users > 0) {
+        qCWarning(lcAuth) << "Auth: rejected setup for user" << username.left(maxUsernameLength)
+                          << "because setup is already complete";
         return setupComplete();
+    }
     if (const Status valid = checkUsername(username); !valid)
         return valid.error();
     if (const Status valid = PasswordHasher::checkPolicy(password); !valid)
@@ -197,8 +201,10 @@ Result<AuthenticatedSession> AuthService::findSession(const TokenClaims &claims)
         return sessionEnded();
     if (!session)
         return session.error();
-    if (claims.subject != QString::number(session->userId))
-        return Error::unauthorized(QStringLiteral("The token does not match its session"));
+    if (claims.subject != QString::number(session->userId)) {
+        return Error::unauthorized(
+            QStringLiteral("The token does not match its session: log in again"));
+    }
 
     const auto stored = m_users.findById(session->userId);
     if (!stored && stored.error().kind() == Error::Kind::NotFound)

@@ -45,7 +45,7 @@ class AuthService : public QObject
 public:
     static constexpr int maxUsernameLength = 64;
 
-    // signingKey signs the session tokens (see deriveKey()); clock must outlive the service.
+    // signingKey signs the session tokens (see deriveKey()), and clock must outlive the service.
     AuthService(std::shared_ptr<Database> database, QByteArray signingKey, const Clock &clock,
                 std::chrono::seconds sessionLifetime = std::chrono::hours(24),
                 QObject *parent = nullptr);

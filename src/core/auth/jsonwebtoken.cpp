@@ -17,7 +17,7 @@ namespace {
 
 constexpr auto base64UrlOptions = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
 
-// The header every token carries; the same bytes as jwt.io's HS256 example header.
+// The encoded header of every token that sign() makes: {"alg":"HS256","typ":"JWT"}.
 const QByteArray &encodedHeader()
 {
     static const QByteArray header
@@ -50,8 +50,8 @@ Result<QByteArray> decodePart(const QByteArray &part)
             return malformed(QStringLiteral("a part is not base64url without padding"));
     }
 
-    auto decoded = QByteArray::fromBase64Encoding(part, base64UrlOptions
-                                                            | QByteArray::AbortOnBase64DecodingErrors);
+    const auto options = base64UrlOptions | QByteArray::AbortOnBase64DecodingErrors;
+    auto decoded = QByteArray::fromBase64Encoding(part, options);
     if (!decoded)
         return malformed(QStringLiteral("a part is not base64url without padding"));
     return decoded.decoded;
@@ -79,8 +79,10 @@ Status checkHeader(const QJsonObject &header)
     }
     // RFC 7515 section 4.1.11: a recipient that does not understand every extension listed in
     // "crit" must reject the token, and this one understands none.
-    if (header.contains(QLatin1String("crit")))
-        return Error::unauthorized(QStringLiteral("The token's critical header extensions are not supported"));
+    if (header.contains(QLatin1String("crit"))) {
+        return Error::unauthorized(
+            QStringLiteral("The token's critical header extensions are not supported"));
+    }
     return {};
 }
 
@@ -205,7 +207,8 @@ Status JsonWebToken::checkSignature(const QByteArray &signingInput,
         || sodium_memcmp(signature.constData(), expected.constData(),
                          static_cast<size_t>(expected.size()))
             != 0) {
-        return Error::unauthorized(QStringLiteral("The token's signature is invalid: log in again"));
+        return Error::unauthorized(
+            QStringLiteral("The token's signature is invalid: log in again"));
     }
     return {};
 }

@@ -32,12 +32,12 @@ class JsonWebToken
 public:
     // RFC 7518 section 3.2 requires an HS256 key of at least 256 bits.
     static constexpr int minKeyLength = 32;
-    // Tokens longer than this are rejected unread; Dynamight's own are about 200 characters.
+    // Tokens longer than this are rejected unread. The ones sign() makes are about 200 characters.
     static constexpr int maxTokenLength = 4096;
     // How far "iat" may lie in the future, for clocks that differ slightly.
     static constexpr std::chrono::seconds allowedClockSkew{60};
 
-    // key must be at least minKeyLength bytes; verify() rejects every token otherwise.
+    // verify() rejects every token unless key is at least minKeyLength bytes long.
     explicit JsonWebToken(QByteArray key);
 
     QString sign(const TokenClaims &claims) const;

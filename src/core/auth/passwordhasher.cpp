@@ -1,5 +1,7 @@
 #include "auth/passwordhasher.h"
 
+#include "logging.h"
+
 #include <QByteArray>
 #include <QList>
 
@@ -9,8 +11,8 @@ namespace dynamight {
 
 namespace {
 
-// Compares passwords as UTF-8 of their NFC form, so a password typed with precomposed accents
-// matches the same password typed with combining accents.
+// Returns the bytes that are hashed: UTF-8 of the NFC form, so a password typed with
+// precomposed accents matches the same password typed with combining accents.
 QByteArray passwordBytes(const QString &password)
 {
     return password.normalized(QString::NormalizationForm_C).toUtf8();
@@ -25,11 +27,20 @@ void wipe(QByteArray &bytes)
 
 } // namespace
 
-bool initializeSodium()
+Status initializeSodium()
 {
-    // A function-local static is initialized exactly once even when threads race to it.
-    static const bool initialized = sodium_init() >= 0;
-    return initialized;
+    // C++11 and later initialize a function-local static once, even when threads race to it.
+    static const bool initialized = [] {
+        const bool ready = sodium_init() >= 0;
+        if (!ready)
+            qCCritical(lcAuth) << "Failed to initialize libsodium";
+        return ready;
+    }();
+    if (!initialized) {
+        return Error::internal(QStringLiteral(
+            "Failed to initialize libsodium: check that the system's random source is available"));
+    }
+    return {};
 }
 
 Status PasswordHasher::checkPolicy(const QString &password)
@@ -45,8 +56,8 @@ Status PasswordHasher::checkPolicy(const QString &password)
 
 Result<QString> PasswordHasher::hash(const QString &password)
 {
-    if (!initializeSodium())
-        return Error::internal(QStringLiteral("Failed to initialize libsodium"));
+    if (const Status ready = initializeSodium(); !ready)
+        return ready.error();
 
     QByteArray bytes = passwordBytes(password);
     char hashed[crypto_pwhash_STRBYTES];
@@ -66,7 +77,7 @@ Result<QString> PasswordHasher::hash(const QString &password)
 bool PasswordHasher::verify(const QString &password, const QString &hash)
 {
     const QByteArray hashBytes = hash.toLatin1();
-    if (!initializeSodium() || hashBytes.size() >= crypto_pwhash_STRBYTES)
+    if (!initializeSodium().ok() || hashBytes.size() >= crypto_pwhash_STRBYTES)
         return false;
 
     QByteArray bytes = passwordBytes(password);
@@ -80,7 +91,7 @@ bool PasswordHasher::verify(const QString &password, const QString &hash)
 bool PasswordHasher::needsRehash(const QString &hash)
 {
     const QByteArray hashBytes = hash.toLatin1();
-    if (!initializeSodium() || hashBytes.size() >= crypto_pwhash_STRBYTES)
+    if (!initializeSodium().ok() || hashBytes.size() >= crypto_pwhash_STRBYTES)
         return true;
 
     return crypto_pwhash_str_needs_rehash(hashBytes.constData(),

@@ -6,14 +6,16 @@
 
 namespace dynamight {
 
-// Initializes libsodium on the first call, safely from any thread, and returns whether it is
-// usable. Every file in auth/ that calls libsodium goes through this before its first call.
-bool initializeSodium();
+// Initializes libsodium on the first call, safely from any thread, and returns an Internal error
+// while it is unusable. Call it before the libsodium functions that need it (random bytes,
+// Argon2id).
+Status initializeSodium();
 
 // Argon2id password hashing with libsodium's INTERACTIVE limits (2 passes over 64 MiB). Each hash
-// or verify costs tens of milliseconds of CPU, so the callers are setup, login and password
-// change only. Hashes are libsodium's self-describing "$argon2id$v=19$m=...,t=...,p=...$..."
-// strings, so a hash made under older limits still verifies after the limits change.
+// or verify costs tens of milliseconds of CPU, so call it only where that cost is expected
+// (setup, login, password change). Hashes are libsodium's self-describing
+// "$argon2id$v=19$m=...,t=...,p=...$..." strings, so a hash made under older limits still
+// verifies after the limits change.
 class PasswordHasher
 {
 public:

@@ -15,7 +15,8 @@ namespace dynamight {
 
 namespace {
 
-constexpr QFileDevice::Permissions ownerReadWrite = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+constexpr QFileDevice::Permissions ownerReadWrite
+    = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 
 // Every permission bit beyond the owner's read and write.
 constexpr QFileDevice::Permissions widerThanOwnerReadWrite = QFileDevice::ExeOwner
@@ -73,7 +74,8 @@ Result<LoadedSecret> readSecretFile(const QString &path)
 
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return Error::storage(QStringLiteral("Failed to read the server secret file %1: %2")
+        return Error::storage(QStringLiteral("Failed to read the server secret file %1: %2. "
+                                             "Check its owner and mode.")
                                   .arg(path, file.errorString()));
     }
     // One byte more than expected is enough to tell that the file is too long.
@@ -91,13 +93,14 @@ Error writeError(const QString &path, const QString &reason)
 
 Result<LoadedSecret> generateSecretFile(const QString &path)
 {
-    if (!initializeSodium())
-        return Error::internal(QStringLiteral("Failed to initialize libsodium"));
+    if (const Status ready = initializeSodium(); !ready)
+        return ready.error();
     QByteArray secret(ServerSecret::fileLength, Qt::Uninitialized);
     randombytes_buf(secret.data(), static_cast<size_t>(secret.size()));
 
-    // QSaveFile writes a temporary file and renames it over path on commit, so a crash leaves
-    // either no file or a complete one. The mode is narrowed before the secret is written.
+    // QSaveFile writes a temporary file (with Qt 6.4 on Linux, an unnamed O_TMPFILE) and moves it
+    // to path on commit, so a crash leaves either no file or a complete one. The mode is narrowed
+    // before the secret is written.
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return writeError(path, file.errorString());
@@ -121,9 +124,9 @@ Result<LoadedSecret> ServerSecret::load(const QString &dataDir,
         return std::move(*secret);
 
     // TODO: try the OS keychain (QtKeychain) here, between the environment and the file, once
-    // a keychain source exists. It returns std::nullopt when no keychain is reachable (QtKeychain
-    // 0.13 fails at once without D-Bus), and must keep using an existing secret.key, because
-    // stored credentials depend on the secret that encrypted them.
+    // a keychain source exists. It should return std::nullopt when no keychain is reachable
+    // (QtKeychain 0.13 fails at once without D-Bus), and must keep using an existing secret.key,
+    // because stored credentials depend on the secret that encrypted them.
     return fromFile(dataDir);
 }
 
@@ -162,6 +165,8 @@ Result<LoadedSecret> ServerSecret::fromFile(const QString &dataDir)
 QByteArray deriveKey(const QByteArray &secret, const char context[8], quint64 subkeyId)
 {
     static_assert(crypto_kdf_KEYBYTES <= crypto_generichash_BYTES_MAX);
+    static_assert(sizeof ServerSecret::tokenSigningContext == crypto_kdf_CONTEXTBYTES + 1);
+    static_assert(sizeof ServerSecret::credentialEncryptionContext == crypto_kdf_CONTEXTBYTES + 1);
     Q_ASSERT(!secret.isEmpty());
     // Only selects libsodium's fastest BLAKE2b code, so a failure would not change the output.
     initializeSodium();

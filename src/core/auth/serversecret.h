@@ -22,7 +22,7 @@ struct LoadedSecret
 
 // The secret that session tokens are signed with and stored credentials are encrypted with, via
 // keys derived by deriveKey(). Losing it logs every user out and makes every stored credential
-// unreadable, so the file that holds it belongs in the data dir's backups.
+// unreadable, so the file that contains it belongs in the data dir's backups.
 class ServerSecret
 {
 public:
@@ -43,12 +43,13 @@ public:
 
 private:
     // Each source returns std::nullopt when it has no secret, so load() tries the next one.
-    static std::optional<Result<LoadedSecret>> fromEnvironment(const QProcessEnvironment &environment);
+    static std::optional<Result<LoadedSecret>>
+    fromEnvironment(const QProcessEnvironment &environment);
     static Result<LoadedSecret> fromFile(const QString &dataDir);
 };
 
-// Derives a 32-byte subkey of secret for one purpose: the context (8 characters, not
-// NUL-terminated) and subkeyId select it, so the signing and encryption keys are unrelated.
+// Derives a 32-byte subkey of secret for one purpose: the context (exactly 8 bytes are read) and
+// subkeyId select it, so the signing and encryption keys are unrelated.
 // secret is first hashed to a 32-byte master key (BLAKE2b), because a secret from the
 // environment may have any length. secret must not be empty.
 QByteArray deriveKey(const QByteArray &secret, const char context[8], quint64 subkeyId);

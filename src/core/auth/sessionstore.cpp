@@ -21,8 +21,8 @@ const QString &selectSession()
 
 Result<QString> randomSessionId()
 {
-    if (!initializeSodium())
-        return Error::internal(QStringLiteral("Failed to initialize libsodium"));
+    if (const Status ready = initializeSodium(); !ready)
+        return ready.error();
     QByteArray bytes(sessionIdBytes, Qt::Uninitialized);
     randombytes_buf(bytes.data(), static_cast<size_t>(bytes.size()));
     return QString::fromLatin1(bytes.toHex());
@@ -83,7 +83,9 @@ Result<Session> SessionStore::find(const QString &id) const
 Result<Session> SessionStore::findValid(const QString &id) const
 {
     const auto db = m_database->connection(Database::Schema::Main);
-    auto query = execute(db, selectSession() + QStringLiteral(" AND revoked_at IS NULL AND expires_at > ?"),
+    auto query = execute(db,
+                         selectSession()
+                             + QStringLiteral(" AND revoked_at IS NULL AND expires_at > ?"),
                          {id, toStoredTime(m_clock.now())});
     if (!query)
         return query.error();
@@ -112,23 +114,25 @@ Result<QStringList> SessionStore::revokeAllExcept(qint64 userId, const QString &
 {
     const QString now = toStoredTime(m_clock.now());
     // A null QString binds as SQL NULL, and "id <> NULL" matches no row at all.
-    const QString kept = keptId.isNull() ? QStringLiteral("") : keptId;
+    const QString boundKeptId = keptId.isNull() ? QStringLiteral("") : keptId;
     const auto db = m_database->connection(Database::Schema::Main);
     QStringList revoked;
     const Status status = inTransaction(db, [&]() -> Status {
         auto select = execute(db,
-                              QStringLiteral("SELECT id FROM sessions WHERE user_id = ? AND id <> ? "
-                                             "AND revoked_at IS NULL AND expires_at > ?"),
-                              {userId, kept, now});
+                              QStringLiteral("SELECT id FROM sessions WHERE user_id = ? "
+                                             "AND id <> ? AND revoked_at IS NULL "
+                                             "AND expires_at > ?"),
+                              {userId, boundKeptId, now});
         if (!select)
             return select.error();
         while (select->next())
             revoked.append(select->value(0).toString());
 
         auto update = execute(db,
-                              QStringLiteral("UPDATE sessions SET revoked_at = ? WHERE user_id = ? "
-                                             "AND id <> ? AND revoked_at IS NULL AND expires_at > ?"),
-                              {now, userId, kept, now});
+                              QStringLiteral("UPDATE sessions SET revoked_at = ? "
+                                             "WHERE user_id = ? AND id <> ? "
+                                             "AND revoked_at IS NULL AND expires_at > ?"),
+                              {now, userId, boundKeptId, now});
         if (!update)
             return update.error();
         return {};

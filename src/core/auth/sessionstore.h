@@ -40,8 +40,8 @@ public:
     // Returns the session if it is neither revoked nor expired, else a NotFound error.
     Result<Session> findValid(const QString &id) const;
 
-    // Revokes the session; revoking it again keeps the first revocation time. An unknown id is
-    // a NotFound error.
+    // Revokes the session. Revoking it again keeps the first revocation time, and an unknown id
+    // is a NotFound error.
     Status revoke(const QString &id);
     // Revokes every valid session of userId except keptId (none when keptId is empty), as a
     // password change does, and returns the ids it revoked so their WebSockets can be closed.

@@ -14,7 +14,7 @@ namespace dynamight {
 
 class Database;
 
-// A user row together with its Argon2id password hash, which only the auth code reads.
+// A user row with its Argon2id password hash. API responses carry the User alone.
 struct StoredUser
 {
     User user;
@@ -27,10 +27,10 @@ class UserStore
 public:
     UserStore(std::shared_ptr<Database> database, const Clock &clock);
 
-    // Inserts a user; a taken username is a Conflict error.
+    // Inserts a user. A username that is taken, in any ASCII case, is a Conflict error.
     Result<User> create(const QString &username, const QString &passwordHash);
     // Inserts a user only if the table is empty, in one statement so that two concurrent calls
-    // cannot both succeed; otherwise returns a Conflict error.
+    // cannot both succeed. Returns a Conflict error when a user exists.
     Result<User> createFirst(const QString &username, const QString &passwordHash);
 
     // Both return a NotFound error when no such user exists.

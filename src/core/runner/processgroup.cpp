@@ -113,6 +113,12 @@ QProcessEnvironment ProcessGroup::defaultEnvironment()
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    // The service's own settings, DYNAMIGHT_SECRET among them, are no business of a child.
+    const QStringList names = environment.keys();
+    for (const QString &name : names) {
+        if (name.startsWith(QLatin1String("DYNAMIGHT_")))
+            environment.remove(name);
+    }
     return environment;
 }
 
@@ -150,8 +156,8 @@ void ProcessGroup::terminate(std::chrono::milliseconds gracePeriod)
 
     signalGroup(SIGTERM);
 
-    const bool earlierDeadline = !m_graceTimer.isActive()
-        || gracePeriod < m_graceTimer.remainingTimeAsDuration();
+    const bool earlierDeadline =
+        !m_graceTimer.isActive() || gracePeriod < m_graceTimer.remainingTimeAsDuration();
     if (earlierDeadline)
         m_graceTimer.start(gracePeriod);
 }
@@ -198,8 +204,9 @@ void ProcessGroup::handleProcessFinished(int exitCode, QProcess::ExitStatus exit
     m_graceTimer.stop();
 
     // Children of the leader may outlive it, and none may survive the run. Linux does not reuse
-    // a pid while a process group with that id exists, so this reaches only our own stragglers.
-    // The leader was reaped just now, so the id is free for reuse only if the group is empty.
+    // a pid while a process group with that id exists, so while stragglers remain the id is
+    // theirs. NOTE: if the group is already empty, another process could in theory have taken
+    // the id and made itself a group leader since the reap a moment ago.
     if (m_processId > 0)
         ::kill(pid_t(-m_processId), SIGKILL);
     m_groupAlive = false;

@@ -40,7 +40,7 @@ public:
     };
 
     explicit ProcessGroup(QObject *parent = nullptr);
-    // Kills the group and waits for the child if it is still running; emits nothing.
+    // Kills the group and waits for the child if it is still running. Emits nothing.
     ~ProcessGroup() override;
 
     // The inherited environment with LC_ALL=C.UTF-8, so that tools print stable, parseable text.
@@ -53,7 +53,7 @@ public:
     // failedToStart(). Calling start() while a child is running does nothing.
     void start(const QString &program, const QStringList &arguments);
     bool isRunning() const;
-    // The child's pid, which is also its process group id; 0 before start().
+    // The child's pid, which is also its process group id, or 0 before start().
     qint64 processId() const;
 
     // Sends SIGTERM to the whole group, then SIGKILL once `gracePeriod` has passed. A second
@@ -85,7 +85,7 @@ private:
     LineSplitter m_standardOutput;
     LineSplitter m_standardError;
     qint64 m_processId = 0;
-    // True from start() until the leader is reaped; after that, the group id may be reused.
+    // True from start() until the leader is reaped. After that, the group id may be reused.
     bool m_groupAlive = false;
 };
 

@@ -64,8 +64,8 @@ QStringList optionArguments(const SyncOptions &options)
     if (options.dryRun)
         arguments << QStringLiteral("--dry-run");
 
-    // Quiet and normal differ only in what the runner logs: both need the records for the
-    // counters, and rsync's --quiet would suppress them.
+    // Quiet and normal pass the same options, because both need the records for the counters
+    // and rsync's --quiet would suppress them. They differ only in what the runner logs.
     if (options.verbosity == Verbosity::Verbose)
         arguments << QStringLiteral("--stats");
 

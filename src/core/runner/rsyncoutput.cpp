@@ -8,12 +8,14 @@ namespace dynamight {
 
 namespace {
 
-// Every record line starts with this text, which no other stdout line of rsync starts with.
-// The fields are separated by '|', which never occurs in %i or in a number, and the name comes
-// last so that a '|' inside it needs no escaping. %b (bytes on the wire) is there for a second
-// reason: rsync prints a line before the transfer unless the format contains %b, %c or %C, so
-// with %b each line means the file has arrived, and a cancelled run does not count the file that
-// was cut off. This was checked on rsync 3.5.0 with --bwlimit and a 3 MB file.
+// Record lines start with this prefix. rsync's other stdout lines start with fixed words such as
+// "created directory" or the --stats labels, and a file name cannot start a line because %n comes
+// last. The fields are separated by '|', which never occurs in %i or in a number, and a '|'
+// inside the name needs no escaping because the name is the rest of the line. %b (bytes on the
+// wire) is there for a second reason: rsync prints a line before the transfer unless the format
+// contains %b, %c or %C, so with %b each line means the file has arrived, and a cancelled run does
+// not count the file that was cut off. This was checked on rsync 3.5.0 with --bwlimit and a 3 MB
+// file.
 constexpr QByteArrayView kRecordPrefix = "DYNAMIGHT|";
 constexpr char kFieldSeparator = '|';
 constexpr qsizetype kItemizeLength = 11;

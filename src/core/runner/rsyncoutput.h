@@ -36,16 +36,16 @@ struct RsyncRecord
     qint64 wireBytes = 0;
 };
 
-// Parses one stdout line. Returns std::nullopt for "other output": any line that does not start
-// with the record prefix or whose fields are malformed.
+// Parses one stdout line into a record. A line that does not start with the record prefix, or
+// whose fields are malformed, is other output and yields std::nullopt.
 std::optional<RsyncRecord> parseRsyncRecord(QByteArrayView line);
 
-// Turns rsync's \#ooo escapes (a backslash, a hash and exactly three octal digits) back into the
-// bytes they stand for. rsync escapes control characters this way, and a literal backslash only
-// when a hash and three digits follow it, so every such sequence in its output is an escape.
+// Decodes rsync's \#ooo escapes (backslash, hash, three octal digits) into the bytes they stand
+// for. rsync escapes a literal backslash only when a hash and three digits follow it, so every
+// such sequence in its output is an escape.
 QByteArray decodeRsyncEscapes(QByteArrayView text);
 
-// What an rsync exit code means for the run.
+// The run status and the man-page reason for one rsync exit code.
 struct RsyncExitMeaning
 {
     RunStatus status = RunStatus::Failed;
@@ -55,8 +55,8 @@ struct RsyncExitMeaning
 
 RsyncExitMeaning describeRsyncExit(int exitCode);
 
-// Returns the log level of one stderr line: Warning for a vanished file and for rsync's own
-// "rsync warning:" summary, Error for everything else.
+// Classifies one stderr line. A vanished file and rsync's own "rsync warning:" summary are
+// Warning, and everything else is Error.
 LogLevel rsyncStderrLevel(QByteArrayView line);
 
 } // namespace dynamight

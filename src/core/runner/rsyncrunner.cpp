@@ -16,7 +16,8 @@ namespace dynamight {
 namespace {
 
 // The shortest time between two progress() signals, so that a run of many small files does
-// not flood the WebSocket feed. The end of each task reports progress regardless.
+// not flood its listeners, such as the live run view. The end of each task reports progress
+// regardless.
 constexpr qint64 kProgressIntervalMs = 250;
 
 const QString kCancelledMessage = QStringLiteral("Cancelled by user");
@@ -68,7 +69,8 @@ void RsyncRunner::start()
     m_started = true;
 
     if (m_tasks.isEmpty()) {
-        finish(RunStatus::Failed, QStringLiteral("Nothing to sync: the run has no source folders."));
+        finish(RunStatus::Failed,
+               QStringLiteral("Nothing to sync: the run has no source folders."));
         return;
     }
 
@@ -139,7 +141,7 @@ void RsyncRunner::startNextTask()
     m_process->start(m_program, m_currentCommand.mid(1));
 }
 
-// Rejects what rsync would misread, and refuses a deleting sync from an empty source, because
+// Rejects what rsync would misread, and a deleting sync from a missing or empty source, because
 // that is what an unmounted source disk looks like and it would empty the backup.
 std::optional<QString> RsyncRunner::checkTask(const RsyncTask &task) const
 {
@@ -152,15 +154,15 @@ std::optional<QString> RsyncRunner::checkTask(const RsyncTask &task) const
         return std::nullopt;
 
     if (!QFileInfo(task.source).isDir()) {
-        return QStringLiteral("Refused to sync %1 with deletion enabled: the source folder does "
-                              "not exist, so the sync would delete every file in %2. Check that "
-                              "the source is mounted.")
+        return QStringLiteral("Did not sync %1 because the source folder does not exist, and "
+                              "with deletion enabled the sync would delete every file in %2. "
+                              "Check that the source is mounted.")
             .arg(task.source, task.destination);
     }
     if (isEmptyDirectory(task.source)) {
-        return QStringLiteral("Refused to sync %1 with deletion enabled: the source folder is "
-                              "empty, so the sync would delete every file in %2. Check that the "
-                              "source is mounted.")
+        return QStringLiteral("Did not sync %1 because the source folder is empty, and with "
+                              "deletion enabled the sync would delete every file in %2. Check "
+                              "that the source is mounted.")
             .arg(task.source, task.destination);
     }
     return std::nullopt;
@@ -177,7 +179,8 @@ void RsyncRunner::connectProcess()
 
 void RsyncRunner::handleStarted(qint64 processId)
 {
-    qCInfo(lcRunner).noquote() << "Started rsync, pid" << processId << "for" << currentTask().source;
+    qCInfo(lcRunner).noquote() << "Started rsync, pid" << processId << "for"
+                               << currentTask().source;
     Q_EMIT processStarted(processId, m_currentCommand);
 }
 
@@ -231,7 +234,8 @@ void RsyncRunner::handleErrorLine(const QByteArray &line)
 
 void RsyncRunner::handleStartFailure(const QString &errorMessage)
 {
-    qCWarning(lcRunner).noquote() << QStringLiteral("Failed to start %1: %2").arg(m_program, errorMessage);
+    qCWarning(lcRunner).noquote()
+        << QStringLiteral("Failed to start %1: %2").arg(m_program, errorMessage);
 
     if (m_stopRequest == StopRequest::Cancel) {
         finish(RunStatus::Cancelled, kCancelledMessage);
@@ -260,9 +264,8 @@ void RsyncRunner::handleTaskFinished(int exitCode, QProcess::ExitStatus exitStat
         return;
     }
 
-    const RunStatus status = exitStatus == QProcess::NormalExit
-        ? describeRsyncExit(exitCode).status
-        : RunStatus::Failed;
+    const RunStatus status =
+        exitStatus == QProcess::NormalExit ? describeRsyncExit(exitCode).status : RunStatus::Failed;
     recordTaskStatus(status, describeTaskResult(exitCode, exitStatus));
     if (status == RunStatus::Failed) {
         stopAfterFailure();
@@ -293,7 +296,7 @@ QString RsyncRunner::describeTaskResult(int exitCode, QProcess::ExitStatus exitS
         % detail;
 }
 
-// Keeps the status and message of the worst task so far; the first of equally bad tasks wins.
+// Keeps the status and message of the worst task so far. Of equally bad tasks, the first wins.
 void RsyncRunner::recordTaskStatus(RunStatus status, const QString &message)
 {
     if (severity(status) <= severity(m_worstStatus))
@@ -314,8 +317,8 @@ void RsyncRunner::stopAfterFailure()
     }
 
     if (!skipped.isEmpty()) {
-        const QString separator = m_worstMessage.endsWith(u'.') ? QStringLiteral(" ")
-                                                                : QStringLiteral(". ");
+        const QString separator =
+            m_worstMessage.endsWith(u'.') ? QStringLiteral(" ") : QStringLiteral(". ");
         m_worstMessage += separator
             % QStringLiteral("Skipped the remaining sources because of this failure: ")
             % skipped.join(QLatin1String(", "));
@@ -344,8 +347,8 @@ void RsyncRunner::scheduleProgress()
     if (m_progressTimer.isActive())
         return;
 
-    const qint64 elapsed = m_sinceProgress.isValid() ? m_sinceProgress.elapsed()
-                                                     : kProgressIntervalMs;
+    const qint64 elapsed =
+        m_sinceProgress.isValid() ? m_sinceProgress.elapsed() : kProgressIntervalMs;
     if (elapsed >= kProgressIntervalMs) {
         reportProgress();
         return;

@@ -24,8 +24,9 @@ struct RsyncTask
 };
 
 // Runs rsync once per task, one task after another, and reports the run as a whole. The run's
-// status is the worst of its tasks (failed, then partial, then completed); a task that fails
-// with an exit code other than 0, 23 or 24 stops the run, and the remaining tasks are skipped.
+// status is the worst among its tasks, where failed is worse than partial and partial is worse
+// than completed. A task that fails with an exit code other than 0, 23 or 24 stops the run, and
+// the remaining tasks are skipped.
 // finished() is emitted from its own event, except from kill(), so a slot may delete the runner.
 class RsyncRunner : public BackupRunner
 {
