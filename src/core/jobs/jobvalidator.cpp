@@ -408,6 +408,65 @@ Status checkDestinationPaths(const Job &job)
     return checkNoOverlap(job.sourceDirs, LocalDestination::fromConfig(job.destinationConfig).root());
 }
 
+Status readIdentity(const QJsonObject &body, Job &job)
+{
+    auto name = readName(body);
+    if (!name)
+        return name.error();
+    job.name = *name;
+    auto description = readDescription(body);
+    if (!description)
+        return description.error();
+    job.description = *description;
+    auto enabled = readBool(body, QStringLiteral("enabled"), QStringLiteral("enabled"), true);
+    if (!enabled)
+        return enabled.error();
+    job.enabled = *enabled;
+    return {};
+}
+
+Status readSources(const QJsonObject &body, Job &job)
+{
+    auto sources = readSourceDirs(body);
+    if (!sources)
+        return sources.error();
+    job.sourceDirs = *sources;
+    return {};
+}
+
+Status readDestination(const QJsonObject &body, Job &job)
+{
+    const QJsonValue typeValue = body.value(QLatin1String("destination_type"));
+    if (typeValue.isUndefined() || typeValue.isNull())
+        return invalidField(QStringLiteral("destination_type"), QStringLiteral("is required"));
+    const auto type = destinationTypeFromName(typeValue.toString());
+    if (!typeValue.isString() || !type) {
+        return invalidField(QStringLiteral("destination_type"),
+                            QStringLiteral("must be one of: %1")
+                                .arg(destinationTypeNames().join(QStringLiteral(", "))));
+    }
+    job.destinationType = *type;
+
+    auto config = parseDestinationConfig(*type, body.value(QLatin1String("destination_config")));
+    if (!config)
+        return config.error();
+    job.destinationConfig = *config;
+    return {};
+}
+
+Status readOptions(const QJsonObject &body, Job &job)
+{
+    auto options = parseSyncOptions(body.value(QLatin1String("sync_options")));
+    if (!options)
+        return options.error();
+    job.syncOptions = *options;
+    auto credential = readCredentialId(body);
+    if (!credential)
+        return credential.error();
+    job.credentialId = *credential;
+    return {};
+}
+
 } // namespace
 
 Result<QJsonObject> parseDestinationConfig(DestinationType type, const QJsonValue &config)
@@ -516,47 +575,11 @@ Result<Job> parseJob(const QJsonObject &body)
         return unknown.error();
 
     Job job;
-    auto name = readName(body);
-    if (!name)
-        return name.error();
-    job.name = *name;
-    auto description = readDescription(body);
-    if (!description)
-        return description.error();
-    job.description = *description;
-    auto enabled = readBool(body, QStringLiteral("enabled"), QStringLiteral("enabled"), true);
-    if (!enabled)
-        return enabled.error();
-    job.enabled = *enabled;
-    auto sources = readSourceDirs(body);
-    if (!sources)
-        return sources.error();
-    job.sourceDirs = *sources;
-
-    const QJsonValue typeValue = body.value(QLatin1String("destination_type"));
-    if (typeValue.isUndefined() || typeValue.isNull())
-        return invalidField(QStringLiteral("destination_type"), QStringLiteral("is required"));
-    const auto type = destinationTypeFromName(typeValue.toString());
-    if (!typeValue.isString() || !type) {
-        return invalidField(QStringLiteral("destination_type"),
-                            QStringLiteral("must be one of: %1")
-                                .arg(destinationTypeNames().join(QStringLiteral(", "))));
+    for (const auto read : {readIdentity, readSources, readDestination, readOptions}) {
+        const Status status = read(body, job);
+        if (!status)
+            return status.error();
     }
-    job.destinationType = *type;
-    auto config = parseDestinationConfig(job.destinationType, body.value(QLatin1String("destination_config")));
-    if (!config)
-        return config.error();
-    job.destinationConfig = *config;
-
-    auto options = parseSyncOptions(body.value(QLatin1String("sync_options")));
-    if (!options)
-        return options.error();
-    job.syncOptions = *options;
-    auto credential = readCredentialId(body);
-    if (!credential)
-        return credential.error();
-    job.credentialId = *credential;
-
     const Status paths = checkDestinationPaths(job);
     if (!paths)
         return paths.error();
