@@ -54,6 +54,8 @@ int main(int argc, char *argv[])
     }
     if (command == QLatin1String("serve")) {
         arguments.removeAt(1);
+        // QCommandLineParser prints arguments[0] in its usage line.
+        arguments[0] = QStringLiteral("dynamight serve");
         return serve(arguments);
     }
     std::fprintf(stderr, "dynamight: unknown command '%s'\n\n%s", qPrintable(command), usage);

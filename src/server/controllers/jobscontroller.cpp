@@ -11,6 +11,24 @@ namespace dynamight {
 
 using Method = QHttpServerRequest::Method;
 
+namespace {
+
+// Describes what POST /jobs/:id/run did: started, queued, or failed at once (a check that runs
+// before rsync, such as a missing source, fails the run without starting anything).
+QString startMessage(const Run &run)
+{
+    switch (run.status) {
+    case RunStatus::Pending:
+        return QStringLiteral("Job queued: it starts when a run slot is free");
+    case RunStatus::Running:
+        return QStringLiteral("Job started");
+    default:
+        return QStringLiteral("Job %1: %2").arg(runStatusName(run.status), run.errorMessage);
+    }
+}
+
+} // namespace
+
 QList<Route> JobsController::routes()
 {
     return {
@@ -115,13 +133,9 @@ ApiResponse JobsController::run(const ApiRequest &request)
             extra.insert(QStringLiteral("run_id"), *active);
         return ApiResponse::fromError(run.error(), extra);
     }
-    const bool waiting = run->status == RunStatus::Pending;
-    return ApiResponse::json(QJsonObject{
-                                 {QStringLiteral("run_id"), run->id},
-                                 {QStringLiteral("status"), runStatusName(run->status)},
-                                 {QStringLiteral("message"), waiting ? QStringLiteral("Job queued: it starts when a run slot is free")
-                                                                     : QStringLiteral("Job started")},
-                             },
+    return ApiResponse::json(QJsonObject{{QStringLiteral("run_id"), run->id},
+                                         {QStringLiteral("status"), runStatusName(run->status)},
+                                         {QStringLiteral("message"), startMessage(*run)}},
                              202);
 }
 
