@@ -1,10 +1,13 @@
 #include "apiserver.h"
 
 #include "controllers/authcontroller.h"
+#include "controllers/credentialscontroller.h"
 #include "controllers/jobscontroller.h"
 #include "controllers/runscontroller.h"
 #include "controllers/settingscontroller.h"
 #include "controllers/systemcontroller.h"
+#include "controllers/totpcontroller.h"
+#include "http/loginthrottle.h"
 #include "http/requestguard.h"
 #include "serverconfig.h"
 #include "serverlogging.h"
@@ -27,11 +30,14 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
 ApiServer::ApiServer(ServerContext context, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_context(context)
+    , m_throttle(std::make_unique<LoginThrottle>(context.config, context.clock))
     , m_pipeline(context.config, context.auth, m_router)
     , m_hub(std::make_unique<WebSocketHub>(context, *this))
 {
-    m_controllers.push_back(std::make_unique<AuthController>(context));
+    m_controllers.push_back(std::make_unique<AuthController>(context, *m_throttle));
+    m_controllers.push_back(std::make_unique<TotpController>(context, *m_throttle));
     m_controllers.push_back(std::make_unique<JobsController>(context));
+    m_controllers.push_back(std::make_unique<CredentialsController>(context));
     m_controllers.push_back(std::make_unique<RunsController>(context));
     m_controllers.push_back(std::make_unique<SettingsController>(context));
     m_controllers.push_back(std::make_unique<SystemController>(context));
@@ -66,23 +72,26 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             return true;
         write(socket, ApiResponse::error(426, QStringLiteral("%1 is a WebSocket endpoint; connect with a "
                                                              "WebSocket client")
-                                                  .arg(path.left(200))));
+                                                  .arg(path.left(200))),
+              path);
         return true;
     }
 
     const ApiResponse response = m_pipeline.handle(request);
     qCDebug(lcHttp).noquote() << Router::methodName(request.method()) << path << response.status();
-    write(socket, response);
+    write(socket, response, path);
     return true;
 }
 
 void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    write(socket, ApiResponse::error(404, QStringLiteral("No resource at %1").arg(request.url().path().left(200))));
+    const QString path = request.url().path();
+    write(socket, ApiResponse::error(404, QStringLiteral("No resource at %1").arg(path.left(200))), path);
 }
 
-void ApiServer::write(QTcpSocket *socket, const ApiResponse &response)
+void ApiServer::write(QTcpSocket *socket, ApiResponse response, const QString &path)
 {
+    response.addSecurityHeaders(path);
     if (socket->state() == QAbstractSocket::ConnectedState)
         socket->write(response.serialize());
 }

@@ -13,6 +13,7 @@
 namespace dynamight {
 
 class Controller;
+class LoginThrottle;
 class WebSocketHub;
 
 // The HTTP and WebSocket server of the REST API. QHttpServer 6.4 requires that a handler
@@ -35,10 +36,11 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    void write(QTcpSocket *socket, const ApiResponse &response);
+    void write(QTcpSocket *socket, ApiResponse response, const QString &path);
 
     ServerContext m_context;
     Router m_router;
+    std::unique_ptr<LoginThrottle> m_throttle;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     RequestPipeline m_pipeline;
     std::unique_ptr<WebSocketHub> m_hub;

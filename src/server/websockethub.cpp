@@ -7,6 +7,7 @@
 #include "runs/logstore.h"
 #include "runs/runmanager.h"
 #include "runs/runstore.h"
+#include "serverconfig.h"
 #include "serverlogging.h"
 
 #include <QAbstractHttpServer>
@@ -87,7 +88,8 @@ void WebSocketHub::accept(QWebSocket *socket)
 
     const QNetworkRequest request = socket->request();
     const QString path = socket->requestUrl().path();
-    if (!RequestPipeline::isSameOrigin(socket->origin().toLatin1(), request.rawHeader("Host"))) {
+    if (!RequestPipeline::isSameOrigin(socket->origin().toLatin1(), request.rawHeader("Host"),
+                                       m_context.config.secureCookies)) {
         qCWarning(lcWebSocket).noquote() << "WebSocket: rejected origin" << socket->origin() << "on" << path;
         socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("Cross-origin WebSocket connections are not allowed"));
         return;

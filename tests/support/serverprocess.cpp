@@ -1,5 +1,6 @@
 #include "serverprocess.h"
 
+#include <QDebug>
 #include <QDeadlineTimer>
 #include <QRegularExpression>
 #include <QThread>
@@ -38,8 +39,11 @@ bool ServerProcess::start(const QStringList &extraArguments, const QProcessEnvir
                                        QStringLiteral("--data-dir"), m_dataDir}
                            + extraArguments);
     m_process.start();
-    if (!m_process.waitForStarted(10000))
+    if (!m_process.waitForStarted(10000)) {
+        qWarning().noquote() << "Failed to start" << binary() << ":" << m_process.errorString()
+                             << "(run the tests through ctest, which sets DYNAMIGHT_BINARY)";
         return false;
+    }
     m_processId = m_process.processId();
 
     static const QRegularExpression listening(QStringLiteral("listening on http://[^:]+:(\\d+)"));
@@ -56,11 +60,15 @@ bool ServerProcess::start(const QStringList &extraArguments, const QProcessEnvir
         }
     }
     m_errorOutput += m_process.readAllStandardError();
+    qWarning().noquote() << "The server did not report its port; its standard error:\n"
+                         << QString::fromUtf8(m_errorOutput);
     return false;
 }
 
 int ServerProcess::stop()
 {
+    if (m_processId == 0)
+        return 0;
     if (m_process.state() == QProcess::NotRunning)
         return m_process.exitCode();
     ::kill(static_cast<pid_t>(m_processId), SIGTERM);

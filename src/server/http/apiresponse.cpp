@@ -87,6 +87,18 @@ void ApiResponse::addHeader(const QByteArray &name, const QByteArray &value)
     m_headers.append({name, value});
 }
 
+void ApiResponse::addSecurityHeaders(const QString &path)
+{
+    setHeader("X-Content-Type-Options", "nosniff");
+    setHeader("X-Frame-Options", "DENY");
+    setHeader("Referrer-Policy", "no-referrer");
+    setHeader("Content-Security-Policy",
+              "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+              "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    if (path.startsWith(QLatin1String("/api")))
+        setHeader("Cache-Control", "no-store");
+}
+
 QByteArray ApiResponse::serialize() const
 {
     QByteArray message = "HTTP/1.1 " + QByteArray::number(m_status) + ' ' + reasonPhrase(m_status) + "\r\n";

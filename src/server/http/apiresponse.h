@@ -32,6 +32,8 @@ public:
     bool hasHeader(const QByteArray &name) const;
     void setHeader(const QByteArray &name, const QByteArray &value);
     void addHeader(const QByteArray &name, const QByteArray &value);
+    // Sets the headers every response carries; API paths also get Cache-Control: no-store.
+    void addSecurityHeaders(const QString &path);
 
     // Returns the whole HTTP/1.1 message: status line, headers, Content-Length and body.
     QByteArray serialize() const;

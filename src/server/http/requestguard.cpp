@@ -148,6 +148,7 @@ void RequestGuard::reject(int status, const QString &message)
 
     ApiResponse response = ApiResponse::error(status, message);
     response.setHeader("Connection", "close");
+    response.addSecurityHeaders(QStringLiteral("/api"));
     m_socket->write(response.serialize());
     m_socket->disconnectFromHost();
 }

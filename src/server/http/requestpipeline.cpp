@@ -60,7 +60,7 @@ ApiResponse RequestPipeline::handle(const QHttpServerRequest &request) const
     } else {
         response = route(request);
     }
-    addSecurityHeaders(response, path);
+    response.addSecurityHeaders(path);
     return response;
 }
 
@@ -80,7 +80,7 @@ ApiResponse RequestPipeline::route(const QHttpServerRequest &request) const
         return ApiResponse::error(404, QStringLiteral("No resource at %1").arg(path.left(200)));
 
     const QByteArray origin = request.value(QByteArrayLiteral("Origin"));
-    if (changesState(request.method()) && !isSameOrigin(origin, request.value(QByteArrayLiteral("Host")))) {
+    if (changesState(request.method()) && !isSameOrigin(origin, request.value(QByteArrayLiteral("Host")), m_config.secureCookies)) {
         qCWarning(lcHttp).noquote() << "HTTP: rejected a cross-origin" << Router::methodName(request.method())
                                     << path << "from origin" << QString::fromLatin1(origin.left(100));
         return ApiResponse::error(403, QStringLiteral("Cross-origin requests are not allowed"));
@@ -108,18 +108,6 @@ ApiResponse RequestPipeline::invoke(const Router::Match &match, const QHttpServe
     return ApiResponse::error(500, QStringLiteral("An unexpected error occurred"));
 }
 
-void RequestPipeline::addSecurityHeaders(ApiResponse &response, const QString &path) const
-{
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader("X-Frame-Options", "DENY");
-    response.setHeader("Referrer-Policy", "no-referrer");
-    response.setHeader("Content-Security-Policy",
-                       "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
-                       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-    if (path.startsWith(QLatin1String("/api")))
-        response.setHeader("Cache-Control", "no-store");
-}
-
 bool RequestPipeline::isAllowedHost(const QByteArray &host, const QStringList &allowedNames)
 {
     // HTTP/1.0 clients may omit Host; a browser, which DNS rebinding needs, always sends it.
@@ -135,12 +123,14 @@ bool RequestPipeline::isAllowedHost(const QByteArray &host, const QStringList &a
     return false;
 }
 
-bool RequestPipeline::isSameOrigin(const QByteArray &origin, const QByteArray &host)
+bool RequestPipeline::isSameOrigin(const QByteArray &origin, const QByteArray &host, bool httpsOrigin)
 {
     if (origin.isEmpty())
         return true;
     const QUrl url(QString::fromLatin1(origin));
     if (!url.isValid() || url.host().isEmpty())
+        return false;
+    if (url.scheme() != (httpsOrigin ? QLatin1String("https") : QLatin1String("http")))
         return false;
     const int defaultPort = url.scheme() == QLatin1String("https") ? 443 : 80;
     const auto [hostName, hostPort] = splitHost(host);

@@ -23,13 +23,13 @@ public:
 
     // Whether the Host header names this server: localhost, an IP literal or a configured name.
     static bool isAllowedHost(const QByteArray &host, const QStringList &allowedNames);
-    // Whether an Origin header, when present, names the same scheme-less host and port as Host.
-    static bool isSameOrigin(const QByteArray &origin, const QByteArray &host);
+    // Whether an Origin header, when present, names this server: the Host header's name and port,
+    // with the scheme http, or https when the server sits behind a TLS proxy (secure cookies).
+    static bool isSameOrigin(const QByteArray &origin, const QByteArray &host, bool httpsOrigin);
 
 private:
     ApiResponse route(const QHttpServerRequest &request) const;
     ApiResponse invoke(const Router::Match &match, const QHttpServerRequest &request) const;
-    void addSecurityHeaders(ApiResponse &response, const QString &path) const;
 
     const ServerConfig &m_config;
     AuthService &m_auth;
