@@ -1,11 +1,10 @@
 #include "apiclient.h"
 #include "serverprocess.h"
 
-#include <QtTest>
-
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QtTest>
 
 using namespace Qt::StringLiterals;
 
@@ -75,11 +74,7 @@ private Q_SLOTS:
     void setupSetsSessionCookie_data();
     void setupSetsSessionCookie();
     void setupRequiredAfterSetup();
-    void setupTwiceConflicts();
     void loginSucceeds();
-    void loginRejectsInvalidBody_data();
-    void loginRejectsInvalidBody();
-    void loginFailuresShareMessage();
     void meReturnsUser();
     void tokenMatchesCookie();
     void bearerTokenAuthenticates();
@@ -88,6 +83,12 @@ private Q_SLOTS:
     void routesRequireSession_data();
     void routesRequireSession();
     void logoutEndsSession();
+    // Failed logins come last, so that a rate limit they trigger cannot affect the tests above.
+    void setupTwiceConflicts();
+    void loginRejectsInvalidBody_data();
+    void loginRejectsInvalidBody();
+    void loginFailuresShareMessage();
+    void loginRateLimited();
 
 private:
     HttpReply getWithToken(const QString &path, const QByteArray &token);
@@ -107,7 +108,7 @@ void TestAuthApi::initTestCase()
 void TestAuthApi::cleanupTestCase()
 {
     m_admin.reset();
-    if (m_server)
+    if (m_server && m_server->port() != 0)
         QCOMPARE(m_server->stop(), 0);
 }
 
@@ -133,11 +134,13 @@ void TestAuthApi::setupRejectsInvalidBody_data()
     const QJsonValue absent = QJsonValue::Undefined;
     QTest::newRow("username missing") << credentials(absent, kAdminPassword) << u"username"_s;
     QTest::newRow("password missing") << credentials(u"admin"_s, absent) << u"password"_s;
-    QTest::newRow("username null") << credentials(QJsonValue::Null, kAdminPassword) << u"username"_s;
+    QTest::newRow("username null")
+        << credentials(QJsonValue::Null, kAdminPassword) << u"username"_s;
     QTest::newRow("username number") << credentials(42, kAdminPassword) << u"username"_s;
     QTest::newRow("password number") << credentials(u"admin"_s, 12345678) << u"password"_s;
     QTest::newRow("password array") << credentials(u"admin"_s, QJsonArray{u"x"_s}) << u"password"_s;
-    QTest::newRow("password 7 characters") << credentials(u"admin"_s, u"short12"_s) << u"password"_s;
+    QTest::newRow("password 7 characters")
+        << credentials(u"admin"_s, u"short12"_s) << u"password"_s;
     QTest::newRow("password empty") << credentials(u"admin"_s, u""_s) << u"password"_s;
 }
 
@@ -154,14 +157,16 @@ void TestAuthApi::setupRejectsInvalidBody()
     const QString message = reply.object().value(u"message"_s).toString();
     QVERIFY2(message.contains(field, Qt::CaseInsensitive), qPrintable(message));
     QVERIFY(client.tokenCookie().isEmpty());
-    QCOMPARE(client.get(u"/api/auth/setup-required"_s).object().value(u"setup_required"_s), QJsonValue(true));
+    QCOMPARE(client.get(u"/api/auth/setup-required"_s).object().value(u"setup_required"_s),
+             QJsonValue(true));
 }
 
 void TestAuthApi::setupCreatesAdmin()
 {
     m_setupReply = m_admin->setUpAdmin();
 
-    QVERIFY2(m_setupReply.status == 200 || m_setupReply.status == 201, m_setupReply.body.constData());
+    QVERIFY2(m_setupReply.status == 200 || m_setupReply.status == 201,
+             m_setupReply.body.constData());
     const QJsonObject body = m_setupReply.object();
     QCOMPARE(body.keys(), (QStringList{u"id"_s, u"username"_s}));
     QVERIFY(body.value(u"id"_s).toInteger() > 0);
@@ -209,7 +214,8 @@ void TestAuthApi::setupRequiredAfterSetup()
 void TestAuthApi::setupTwiceConflicts()
 {
     ApiClient other(m_server->baseUrl());
-    const HttpReply reply = other.post(u"/api/auth/setup"_s, credentials(u"second"_s, u"anotherpassword1"_s));
+    const HttpReply reply =
+        other.post(u"/api/auth/setup"_s, credentials(u"second"_s, u"anotherpassword1"_s));
 
     QCOMPARE(reply.status, 409);
     QCOMPARE(reply.object().value(u"error"_s).toString(), u"Conflict"_s);
@@ -274,7 +280,7 @@ void TestAuthApi::loginFailuresShareMessage()
     QCOMPARE(unknownUser.status, 401);
     QCOMPARE(wrongPassword.object().value(u"error"_s).toString(), u"Unauthorized"_s);
     QVERIFY(!wrongPassword.object().value(u"message"_s).toString().isEmpty());
-    // The same answer for both, so that a client cannot tell which user names exist.
+    // The same response for both, so that a client cannot tell which user names exist.
     QCOMPARE(unknownUser.object(), wrongPassword.object());
     QVERIFY(wrongPassword.header("Set-Cookie").isEmpty());
     QVERIFY(client.tokenCookie().isEmpty());
@@ -309,8 +315,8 @@ void TestAuthApi::bearerTokenAuthenticates()
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.object().value(u"username"_s).toString(), u"admin"_s);
 
-    const HttpReply wrongScheme = fresh.send("GET", u"/api/auth/me"_s, {},
-                                             {{"Authorization", "Basic " + m_admin->tokenCookie()}});
+    const HttpReply wrongScheme = fresh.send(
+        "GET", u"/api/auth/me"_s, {}, {{"Authorization", "Basic " + m_admin->tokenCookie()}});
     QCOMPARE(wrongScheme.status, 401);
 }
 
@@ -350,7 +356,8 @@ void TestAuthApi::tamperedTokenRejected()
     QCOMPARE(viaCookie.object(), unauthorizedBody());
 
     ApiClient fresh(m_server->baseUrl());
-    const HttpReply viaBearer = fresh.send("GET", u"/api/auth/me"_s, {}, {{"Authorization", "Bearer " + token}});
+    const HttpReply viaBearer =
+        fresh.send("GET", u"/api/auth/me"_s, {}, {{"Authorization", "Bearer " + token}});
     QCOMPARE(viaBearer.status, 401);
     QCOMPARE(viaBearer.object(), unauthorizedBody());
 }
@@ -362,24 +369,15 @@ void TestAuthApi::routesRequireSession_data()
 
     // Every route that the controllers' route tables mark as needing a session.
     const QList<QPair<QByteArray, QString>> routes{
-        {"POST", u"/api/auth/logout"_s},
-        {"GET", u"/api/auth/me"_s},
-        {"GET", u"/api/auth/token"_s},
-        {"GET", u"/api/jobs"_s},
-        {"POST", u"/api/jobs"_s},
-        {"GET", u"/api/jobs/1"_s},
-        {"PUT", u"/api/jobs/1"_s},
-        {"DELETE", u"/api/jobs/1"_s},
-        {"POST", u"/api/jobs/1/clone"_s},
-        {"POST", u"/api/jobs/1/run"_s},
-        {"POST", u"/api/jobs/1/cancel"_s},
-        {"GET", u"/api/jobs/1/runs"_s},
-        {"DELETE", u"/api/jobs/1/runs"_s},
-        {"DELETE", u"/api/runs"_s},
-        {"GET", u"/api/runs/1"_s},
-        {"DELETE", u"/api/runs/1"_s},
-        {"GET", u"/api/runs/1/logs"_s},
-        {"GET", u"/api/settings"_s},
+        {"POST", u"/api/auth/logout"_s},   {"GET", u"/api/auth/me"_s},
+        {"GET", u"/api/auth/token"_s},     {"GET", u"/api/jobs"_s},
+        {"POST", u"/api/jobs"_s},          {"GET", u"/api/jobs/1"_s},
+        {"PUT", u"/api/jobs/1"_s},         {"DELETE", u"/api/jobs/1"_s},
+        {"POST", u"/api/jobs/1/clone"_s},  {"POST", u"/api/jobs/1/run"_s},
+        {"POST", u"/api/jobs/1/cancel"_s}, {"GET", u"/api/jobs/1/runs"_s},
+        {"DELETE", u"/api/jobs/1/runs"_s}, {"DELETE", u"/api/runs"_s},
+        {"GET", u"/api/runs/1"_s},         {"DELETE", u"/api/runs/1"_s},
+        {"GET", u"/api/runs/1/logs"_s},    {"GET", u"/api/settings"_s},
         {"PUT", u"/api/settings"_s},
     };
     for (const auto &[method, path] : routes)
@@ -397,7 +395,8 @@ void TestAuthApi::routesRequireSession()
                                            {{"Content-Type", "application/json"}});
 
     QCOMPARE(reply.status, 401);
-    QVERIFY2(reply.header("Content-Type").startsWith("application/json"), reply.header("Content-Type").constData());
+    QVERIFY2(reply.header("Content-Type").startsWith("application/json"),
+             reply.header("Content-Type").constData());
     QCOMPARE(reply.object(), unauthorizedBody());
 }
 
@@ -427,6 +426,38 @@ void TestAuthApi::logoutEndsSession()
 
     // Other sessions of the same user stay valid.
     QCOMPARE(m_admin->get(u"/api/auth/me"_s).status, 200);
+}
+
+void TestAuthApi::loginRateLimited()
+{
+    // A server of its own, because the lockout holds this client's address for a minute.
+    ServerProcess server;
+    QVERIFY2(server.start(), server.standardError().constData());
+    QCOMPARE(ApiClient(server.baseUrl()).setUpAdmin().status / 100, 2);
+    ApiClient client(server.baseUrl());
+
+    // The limit is 5 attempts per minute. The first 4 failures must reach the password check, and
+    // either the 5th or the 6th must be rejected.
+    for (int attempt = 1; attempt <= 4; ++attempt)
+        QCOMPARE(client.login(u"admin"_s, u"wrongpassword99"_s).status, 401);
+    HttpReply limited = client.login(u"admin"_s, u"wrongpassword99"_s);
+    if (limited.status == 401)
+        limited = client.login(u"admin"_s, u"wrongpassword99"_s);
+
+    QCOMPARE(limited.status, 429);
+    const QJsonObject body = limited.object();
+    QCOMPARE(body.keys(), (QStringList{u"error"_s, u"message"_s, u"retry_after"_s}));
+    QCOMPARE(body.value(u"error"_s).toString(), u"Rate limited"_s);
+    QVERIFY(!body.value(u"message"_s).toString().isEmpty());
+    const qint64 retryAfter = body.value(u"retry_after"_s).toInteger();
+    QVERIFY2(retryAfter > 0 && retryAfter <= 3600, limited.body.constData());
+    QCOMPARE(limited.header("Retry-After"), QByteArray::number(retryAfter));
+
+    // While locked out, even the right password is rejected.
+    const HttpReply correct = client.login(u"admin"_s, kAdminPassword);
+    QCOMPARE(correct.status, 429);
+    QVERIFY(client.tokenCookie().isEmpty());
+    QCOMPARE(server.stop(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestAuthApi)

@@ -201,9 +201,12 @@ void TestAuthService::loginSucceeds()
 {
     const IssuedSession first = setupAdmin();
 
-    const auto issued = m_auth->login(adminName, adminPassword);
+    const auto login = m_auth->login(adminName, adminPassword);
 
-    QVERIFY2(issued.ok(), qPrintable(issued.ok() ? QString() : issued.error().message()));
+    QVERIFY2(login.ok(), qPrintable(login.ok() ? QString() : login.error().message()));
+    QVERIFY(login->session.has_value());
+    QVERIFY(login->totpToken.isEmpty());
+    const auto &issued = login->session;
     QCOMPARE(issued->user.id, first.user.id);
     QCOMPARE(issued->user.username, adminName);
     QVERIFY(issued->sessionId != first.sessionId);
@@ -217,7 +220,7 @@ void TestAuthService::loginIgnoresUsernameCase()
     const auto issued = m_auth->login(QStringLiteral("ADMIN"), adminPassword);
 
     QVERIFY(issued.ok());
-    QCOMPARE(issued->user.username, adminName);
+    QCOMPARE(issued->session->user.username, adminName);
 }
 
 void TestAuthService::loginFailuresLookAlike()
@@ -337,7 +340,7 @@ void TestAuthService::logoutKeepsOtherSessions()
 
     QVERIFY(m_auth->logout(first.sessionId).ok());
 
-    QVERIFY(m_auth->authenticate(second->token).ok());
+    QVERIFY(m_auth->authenticate(second->session->token).ok());
     const Status unknown = m_auth->logout(QStringLiteral("00000000000000000000000000000000"));
     QVERIFY(!unknown.ok());
     QCOMPARE(unknown.error().kind(), Error::Kind::NotFound);

@@ -1,13 +1,12 @@
 #include "apiclient.h"
 #include "serverprocess.h"
 
-#include <QtTest>
-
 #include <QDateTime>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QtTest>
 
 using namespace Qt::StringLiterals;
 
@@ -90,10 +89,14 @@ private Q_SLOTS:
     void invalidJobId();
 
 private:
-    QString sourcePath(const QString &name) const { return m_workspace.filePath(u"sources/"_s + name); }
+    QString sourcePath(const QString &name) const
+    {
+        return m_workspace.filePath(u"sources/"_s + name);
+    }
     QString mountPoint() const { return m_workspace.filePath(u"backup drive"_s); }
     QJsonObject localJob(const QString &name) const;
-    QJsonObject remoteJob(const QString &name, const QString &type, const QJsonObject &config) const;
+    QJsonObject remoteJob(const QString &name, const QString &type,
+                          const QJsonObject &config) const;
     QJsonObject s3Job() const;
     QJsonObject sftpJob() const;
     QJsonObject createJob(const QJsonObject &body);
@@ -122,7 +125,7 @@ void TestJobsApi::initTestCase()
 void TestJobsApi::cleanupTestCase()
 {
     m_client.reset();
-    if (m_server)
+    if (m_server && m_server->port() != 0)
         QCOMPARE(m_server->stop(), 0);
 }
 
@@ -136,7 +139,8 @@ QJsonObject TestJobsApi::localJob(const QString &name) const
     };
 }
 
-QJsonObject TestJobsApi::remoteJob(const QString &name, const QString &type, const QJsonObject &config) const
+QJsonObject TestJobsApi::remoteJob(const QString &name, const QString &type,
+                                   const QJsonObject &config) const
 {
     return {
         {u"name"_s, name},
@@ -174,12 +178,9 @@ QJsonObject TestJobsApi::createJob(const QJsonObject &body)
     return reply.status == 201 ? reply.object() : QJsonObject();
 }
 
-int TestJobsApi::jobCount()
-{
-    return int(m_client->get(u"/api/jobs"_s).array().size());
-}
+int TestJobsApi::jobCount() { return int(m_client->get(u"/api/jobs"_s).array().size()); }
 
-// Polls the run until it ends; returns its last state, which is still active on a timeout.
+// Polls the run until it ends and returns its last state, which is still active after a timeout.
 QJsonObject TestJobsApi::waitForRunEnd(qint64 runId)
 {
     const QDeadlineTimer deadline(kRunTimeoutMs);
@@ -209,7 +210,8 @@ void TestJobsApi::createdJobFields_data()
     QTest::newRow("name") << u"name"_s << QJsonValue(u"Daily Backup"_s);
     QTest::newRow("description") << u"description"_s << QJsonValue(u""_s);
     QTest::newRow("enabled") << u"enabled"_s << QJsonValue(true);
-    QTest::newRow("source_dirs") << u"source_dirs"_s << QJsonValue(QJsonArray{sourcePath(u"documents"_s)});
+    QTest::newRow("source_dirs") << u"source_dirs"_s
+                                 << QJsonValue(QJsonArray{sourcePath(u"documents"_s)});
     QTest::newRow("destination_type") << u"destination_type"_s << QJsonValue(u"local"_s);
     QTest::newRow("mount_point") << u"destination_config.mount_point"_s << QJsonValue(mountPoint());
     QTest::newRow("backup_subdir") << u"destination_config.backup_subdir"_s << QJsonValue(u""_s);
@@ -217,8 +219,10 @@ void TestJobsApi::createdJobFields_data()
     QTest::newRow("auto_mount") << u"destination_config.auto_mount"_s << QJsonValue(false);
     QTest::newRow("auto_unmount") << u"destination_config.auto_unmount"_s << QJsonValue(false);
     QTest::newRow("delete_extraneous") << u"sync_options.delete_extraneous"_s << QJsonValue(false);
-    QTest::newRow("exclude_patterns") << u"sync_options.exclude_patterns"_s << QJsonValue(QJsonArray());
-    QTest::newRow("bandwidth_limit_kbps") << u"sync_options.bandwidth_limit_kbps"_s << QJsonValue(QJsonValue::Null);
+    QTest::newRow("exclude_patterns")
+        << u"sync_options.exclude_patterns"_s << QJsonValue(QJsonArray());
+    QTest::newRow("bandwidth_limit_kbps")
+        << u"sync_options.bandwidth_limit_kbps"_s << QJsonValue(QJsonValue::Null);
     QTest::newRow("dry_run") << u"sync_options.dry_run"_s << QJsonValue(false);
     QTest::newRow("verbosity") << u"sync_options.verbosity"_s << QJsonValue(u"normal"_s);
     QTest::newRow("credential_id") << u"credential_id"_s << QJsonValue(QJsonValue::Null);
@@ -254,7 +258,8 @@ void TestJobsApi::listContainsJob()
 
 void TestJobsApi::getReturnsJob()
 {
-    const HttpReply reply = m_client->get(u"/api/jobs/%1"_s.arg(m_created.value(u"id"_s).toInteger()));
+    const HttpReply reply =
+        m_client->get(u"/api/jobs/%1"_s.arg(m_created.value(u"id"_s).toInteger()));
 
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.object(), m_created);
@@ -292,14 +297,16 @@ void TestJobsApi::updateReplacesJob()
     for (const QString &key : body.keys())
         QCOMPARE(updated.value(key), body.value(key));
     QCOMPARE(updated.value(u"created_at"_s), m_created.value(u"created_at"_s));
-    QVERIFY(updated.value(u"updated_at"_s).toString() >= m_created.value(u"updated_at"_s).toString());
+    QVERIFY(updated.value(u"updated_at"_s).toString()
+            >= m_created.value(u"updated_at"_s).toString());
     QCOMPARE(m_client->get(u"/api/jobs/%1"_s.arg(id)).object(), updated);
 
     // PUT takes the whole job, so leaving sync_options out resets them to the defaults.
     const HttpReply reset = m_client->put(u"/api/jobs/%1"_s.arg(id), localJob(u"Daily Backup"_s));
     QCOMPARE(reset.status, 200);
     QCOMPARE(reset.object().value(u"sync_options"_s), m_created.value(u"sync_options"_s));
-    QCOMPARE(reset.object().value(u"destination_config"_s), m_created.value(u"destination_config"_s));
+    QCOMPARE(reset.object().value(u"destination_config"_s),
+             m_created.value(u"destination_config"_s));
 }
 
 void TestJobsApi::updateRejectsInvalidBody()
@@ -307,7 +314,8 @@ void TestJobsApi::updateRejectsInvalidBody()
     const qint64 id = m_created.value(u"id"_s).toInteger();
     const QJsonObject before = m_client->get(u"/api/jobs/%1"_s.arg(id)).object();
 
-    const HttpReply reply = m_client->put(u"/api/jobs/%1"_s.arg(id), without(localJob(u"Daily Backup"_s), u"name"_s));
+    const HttpReply reply =
+        m_client->put(u"/api/jobs/%1"_s.arg(id), without(localJob(u"Daily Backup"_s), u"name"_s));
 
     QCOMPARE(reply.status, 400);
     QVERIFY(reply.object().value(u"message"_s).toString().contains(u"name"_s));
@@ -324,7 +332,9 @@ void TestJobsApi::updateRenameConflicts()
 
     QCOMPARE(reply.status, 409);
     QCOMPARE(reply.object().value(u"error"_s).toString(), u"Conflict"_s);
-    QCOMPARE(m_client->get(u"/api/jobs/%1"_s.arg(other.value(u"id"_s).toInteger())).object().value(u"name"_s),
+    QCOMPARE(m_client->get(u"/api/jobs/%1"_s.arg(other.value(u"id"_s).toInteger()))
+                 .object()
+                 .value(u"name"_s),
              QJsonValue(u"Weekly Backup"_s));
 
     // Saving a job under its own name is no conflict.
@@ -353,8 +363,9 @@ void TestJobsApi::deleteRemovesJob()
 
 void TestJobsApi::cloneCopiesJob()
 {
-    const QJsonObject original = createJob(withValue(localJob(u"Nightly"_s), u"sync_options"_s,
-                                                     QJsonObject{{u"exclude_patterns"_s, QJsonArray{u"*.tmp"_s}}}));
+    const QJsonObject original =
+        createJob(withValue(localJob(u"Nightly"_s), u"sync_options"_s,
+                            QJsonObject{{u"exclude_patterns"_s, QJsonArray{u"*.tmp"_s}}}));
     QVERIFY(!original.isEmpty());
     const QString clonePath = u"/api/jobs/%1/clone"_s.arg(original.value(u"id"_s).toInteger());
 
@@ -367,14 +378,16 @@ void TestJobsApi::cloneCopiesJob()
     QCOMPARE(second.object().value(u"name"_s).toString(), u"Nightly (Copy 2)"_s);
     QVERIFY(first.object().value(u"id"_s) != original.value(u"id"_s));
     QVERIFY(second.object().value(u"id"_s) != first.object().value(u"id"_s));
-    for (const QString &key : {u"description"_s, u"enabled"_s, u"source_dirs"_s, u"destination_type"_s,
-                               u"destination_config"_s, u"sync_options"_s, u"credential_id"_s}) {
+    for (const QString &key :
+         {u"description"_s, u"enabled"_s, u"source_dirs"_s, u"destination_type"_s,
+          u"destination_config"_s, u"sync_options"_s, u"credential_id"_s}) {
         QCOMPARE(first.object().value(key), original.value(key));
     }
     QCOMPARE(first.object().value(u"last_run"_s), QJsonValue(QJsonValue::Null));
     QCOMPARE(first.object().value(u"schedules"_s), QJsonValue(QJsonArray()));
-    QCOMPARE(m_client->get(u"/api/jobs/%1"_s.arg(first.object().value(u"id"_s).toInteger())).object(),
-             first.object());
+    QCOMPARE(
+        m_client->get(u"/api/jobs/%1"_s.arg(first.object().value(u"id"_s).toInteger())).object(),
+        first.object());
 }
 
 void TestJobsApi::duplicateNameConflicts_data()
@@ -412,152 +425,194 @@ void TestJobsApi::invalidBodyRejected_data()
     QTest::newRow("name missing") << without(local, u"name"_s) << u"name"_s;
     QTest::newRow("name number") << withValue(local, u"name"_s, 7) << u"name"_s;
     QTest::newRow("name empty") << withValue(local, u"name"_s, u"  "_s) << u"name"_s;
-    QTest::newRow("description number") << withValue(local, u"description"_s, 1) << u"description"_s;
+    QTest::newRow("description number")
+        << withValue(local, u"description"_s, 1) << u"description"_s;
     QTest::newRow("enabled string") << withValue(local, u"enabled"_s, u"yes"_s) << u"enabled"_s;
-    QTest::newRow("credential_id string") << withValue(local, u"credential_id"_s, u"one"_s) << u"credential_id"_s;
-    QTest::newRow("credential_id zero") << withValue(local, u"credential_id"_s, 0) << u"credential_id"_s;
-    QTest::newRow("unknown top-level field") << withValue(local, u"colour"_s, u"red"_s) << u"colour"_s;
+    QTest::newRow("credential_id string")
+        << withValue(local, u"credential_id"_s, u"one"_s) << u"credential_id"_s;
+    QTest::newRow("credential_id zero")
+        << withValue(local, u"credential_id"_s, 0) << u"credential_id"_s;
+    QTest::newRow("unknown top-level field")
+        << withValue(local, u"colour"_s, u"red"_s) << u"colour"_s;
 
     QTest::newRow("source_dirs missing") << without(local, u"source_dirs"_s) << u"source_dirs"_s;
-    QTest::newRow("source_dirs string") << withValue(local, u"source_dirs"_s, documents) << u"source_dirs"_s;
-    QTest::newRow("source_dirs empty") << withValue(local, u"source_dirs"_s, QJsonArray()) << u"source_dirs"_s;
-    QTest::newRow("source_dirs item number") << withValue(local, u"source_dirs"_s, QJsonArray{5}) << u"source_dirs"_s;
-    QTest::newRow("source relative") << withValue(local, u"source_dirs"_s, QJsonArray{u"home/user"_s})
-                                     << u"source_dirs"_s;
-    QTest::newRow("source root") << withValue(local, u"source_dirs"_s, QJsonArray{u"/"_s}) << u"source_dirs"_s;
-    QTest::newRow("source empty string") << withValue(local, u"source_dirs"_s, QJsonArray{u""_s})
-                                         << u"source_dirs"_s;
-    QTest::newRow("source newline") << withValue(local, u"source_dirs"_s, QJsonArray{QString(documents + u"\nx"_s)})
-                                    << u"source_dirs"_s;
-    QTest::newRow("source dot-dot") << withValue(local, u"source_dirs"_s, QJsonArray{QString(documents + u"/../photos"_s)})
-                                    << u"source_dirs"_s;
-    QTest::newRow("source leading dash") << withValue(local, u"source_dirs"_s, QJsonArray{u"-rf"_s})
-                                         << u"source_dirs"_s;
-    QTest::newRow("sources share basename")
-        << withValue(local, u"source_dirs"_s, QJsonArray{documents, m_workspace.filePath(u"other/documents"_s)})
+    QTest::newRow("source_dirs string")
+        << withValue(local, u"source_dirs"_s, documents) << u"source_dirs"_s;
+    QTest::newRow("source_dirs empty")
+        << withValue(local, u"source_dirs"_s, QJsonArray()) << u"source_dirs"_s;
+    QTest::newRow("source_dirs item number")
+        << withValue(local, u"source_dirs"_s, QJsonArray{5}) << u"source_dirs"_s;
+    QTest::newRow("source relative")
+        << withValue(local, u"source_dirs"_s, QJsonArray{u"home/user"_s}) << u"source_dirs"_s;
+    QTest::newRow("source root") << withValue(local, u"source_dirs"_s, QJsonArray{u"/"_s})
+                                 << u"source_dirs"_s;
+    QTest::newRow("source empty string")
+        << withValue(local, u"source_dirs"_s, QJsonArray{u""_s}) << u"source_dirs"_s;
+    QTest::newRow("source newline")
+        << withValue(local, u"source_dirs"_s, QJsonArray{QString(documents + u"\nx"_s)})
         << u"source_dirs"_s;
-    QTest::newRow("sources nested")
-        << withValue(local, u"source_dirs"_s, QJsonArray{documents, QString(documents + u"/inner"_s)}) << u"source_dirs"_s;
+    QTest::newRow("source dot-dot")
+        << withValue(local, u"source_dirs"_s, QJsonArray{QString(documents + u"/../photos"_s)})
+        << u"source_dirs"_s;
+    QTest::newRow("source leading dash")
+        << withValue(local, u"source_dirs"_s, QJsonArray{u"-rf"_s}) << u"source_dirs"_s;
+    QTest::newRow("sources share basename") << withValue(
+        local, u"source_dirs"_s, QJsonArray{documents, m_workspace.filePath(u"other/documents"_s)})
+                                            << u"source_dirs"_s;
+    QTest::newRow("sources nested") << withValue(
+        local, u"source_dirs"_s, QJsonArray{documents, QString(documents + u"/inner"_s)})
+                                    << u"source_dirs"_s;
     QTest::newRow("destination inside source")
-        << withValue(local, u"destination_config.mount_point"_s, QString(documents + u"/backup"_s)) << documents;
+        << withValue(local, u"destination_config.mount_point"_s, QString(documents + u"/backup"_s))
+        << documents;
     QTest::newRow("source inside destination")
-        << withValue(local, u"destination_config.mount_point"_s, m_workspace.filePath(u"sources"_s)) << documents;
-    QTest::newRow("destination is source") << withValue(local, u"destination_config.mount_point"_s, documents)
-                                           << documents;
+        << withValue(local, u"destination_config.mount_point"_s, m_workspace.filePath(u"sources"_s))
+        << documents;
+    QTest::newRow("destination is source")
+        << withValue(local, u"destination_config.mount_point"_s, documents) << documents;
     QTest::newRow("subdir leads into source")
         << withValue(withValue(local, u"destination_config.mount_point"_s, m_workspace.path()),
                      u"destination_config.backup_subdir"_s, u"sources/documents"_s)
         << documents;
 
-    QTest::newRow("destination_type missing") << without(local, u"destination_type"_s) << u"destination_type"_s;
-    QTest::newRow("destination_type unknown") << withValue(local, u"destination_type"_s, u"ftp"_s)
-                                              << u"destination_type"_s;
-    QTest::newRow("destination_type number") << withValue(local, u"destination_type"_s, 1) << u"destination_type"_s;
-    QTest::newRow("destination_type wrong case") << withValue(local, u"destination_type"_s, u"LOCAL"_s)
-                                                 << u"destination_type"_s;
-    QTest::newRow("destination_config missing") << without(local, u"destination_config"_s)
-                                                << u"destination_config"_s;
-    QTest::newRow("destination_config string") << withValue(local, u"destination_config"_s, u"/mnt"_s)
-                                               << u"destination_config"_s;
+    QTest::newRow("destination_type missing")
+        << without(local, u"destination_type"_s) << u"destination_type"_s;
+    QTest::newRow("destination_type unknown")
+        << withValue(local, u"destination_type"_s, u"ftp"_s) << u"destination_type"_s;
+    QTest::newRow("destination_type number")
+        << withValue(local, u"destination_type"_s, 1) << u"destination_type"_s;
+    QTest::newRow("destination_type wrong case")
+        << withValue(local, u"destination_type"_s, u"LOCAL"_s) << u"destination_type"_s;
+    QTest::newRow("destination_config missing")
+        << without(local, u"destination_config"_s) << u"destination_config"_s;
+    QTest::newRow("destination_config string")
+        << withValue(local, u"destination_config"_s, u"/mnt"_s) << u"destination_config"_s;
 
-    QTest::newRow("local mount_point missing") << without(local, u"destination_config.mount_point"_s)
-                                               << u"mount_point"_s;
-    QTest::newRow("local mount_point number") << withValue(local, u"destination_config.mount_point"_s, 1)
-                                              << u"mount_point"_s;
-    QTest::newRow("local mount_point relative") << withValue(local, u"destination_config.mount_point"_s, u"mnt"_s)
-                                                << u"mount_point"_s;
-    QTest::newRow("local mount_point root") << withValue(local, u"destination_config.mount_point"_s, u"/"_s)
-                                            << u"mount_point"_s;
+    QTest::newRow("local mount_point missing")
+        << without(local, u"destination_config.mount_point"_s) << u"mount_point"_s;
+    QTest::newRow("local mount_point number")
+        << withValue(local, u"destination_config.mount_point"_s, 1) << u"mount_point"_s;
+    QTest::newRow("local mount_point relative")
+        << withValue(local, u"destination_config.mount_point"_s, u"mnt"_s) << u"mount_point"_s;
+    QTest::newRow("local mount_point root")
+        << withValue(local, u"destination_config.mount_point"_s, u"/"_s) << u"mount_point"_s;
     QTest::newRow("local mount_point newline")
-        << withValue(local, u"destination_config.mount_point"_s, u"/mnt/a\nb"_s) << u"mount_point"_s;
+        << withValue(local, u"destination_config.mount_point"_s, u"/mnt/a\nb"_s)
+        << u"mount_point"_s;
     QTest::newRow("local mount_point dot-dot")
-        << withValue(local, u"destination_config.mount_point"_s, u"/mnt/../etc"_s) << u"mount_point"_s;
+        << withValue(local, u"destination_config.mount_point"_s, u"/mnt/../etc"_s)
+        << u"mount_point"_s;
     QTest::newRow("local backup_subdir absolute")
-        << withValue(local, u"destination_config.backup_subdir"_s, u"/daily"_s) << u"backup_subdir"_s;
+        << withValue(local, u"destination_config.backup_subdir"_s, u"/daily"_s)
+        << u"backup_subdir"_s;
     QTest::newRow("local backup_subdir dot-dot")
-        << withValue(local, u"destination_config.backup_subdir"_s, u"../escape"_s) << u"backup_subdir"_s;
+        << withValue(local, u"destination_config.backup_subdir"_s, u"../escape"_s)
+        << u"backup_subdir"_s;
     QTest::newRow("local backup_subdir newline")
         << withValue(local, u"destination_config.backup_subdir"_s, u"a\nb"_s) << u"backup_subdir"_s;
-    QTest::newRow("local backup_subdir number") << withValue(local, u"destination_config.backup_subdir"_s, 3)
-                                                << u"backup_subdir"_s;
+    QTest::newRow("local backup_subdir number")
+        << withValue(local, u"destination_config.backup_subdir"_s, 3) << u"backup_subdir"_s;
     QTest::newRow("local usb_uuid malformed")
         << withValue(local, u"destination_config.usb_uuid"_s, u"not-a-uuid"_s) << u"usb_uuid"_s;
-    QTest::newRow("local usb_uuid number") << withValue(local, u"destination_config.usb_uuid"_s, 12345678)
-                                           << u"usb_uuid"_s;
-    QTest::newRow("local auto_mount string") << withValue(local, u"destination_config.auto_mount"_s, u"true"_s)
-                                             << u"auto_mount"_s;
-    QTest::newRow("local auto_unmount number") << withValue(local, u"destination_config.auto_unmount"_s, 1)
-                                               << u"auto_unmount"_s;
+    QTest::newRow("local usb_uuid number")
+        << withValue(local, u"destination_config.usb_uuid"_s, 12345678) << u"usb_uuid"_s;
+    QTest::newRow("local auto_mount string")
+        << withValue(local, u"destination_config.auto_mount"_s, u"true"_s) << u"auto_mount"_s;
+    QTest::newRow("local auto_unmount number")
+        << withValue(local, u"destination_config.auto_unmount"_s, 1) << u"auto_unmount"_s;
     QTest::newRow("local unknown config field")
-        << withValue(local, u"destination_config.bucket"_s, u"my-bucket"_s) << u"destination_config.bucket"_s;
+        << withValue(local, u"destination_config.bucket"_s, u"my-bucket"_s)
+        << u"destination_config.bucket"_s;
 
-    QTest::newRow("sync_options string") << withValue(local, u"sync_options"_s, u"fast"_s) << u"sync_options"_s;
-    QTest::newRow("sync_options unknown field") << withValue(local, u"sync_options.compress"_s, true)
-                                                << u"sync_options.compress"_s;
-    QTest::newRow("verbosity unknown") << withValue(local, u"sync_options.verbosity"_s, u"loud"_s)
-                                       << u"verbosity"_s;
-    QTest::newRow("verbosity number") << withValue(local, u"sync_options.verbosity"_s, 2) << u"verbosity"_s;
-    QTest::newRow("delete_extraneous string") << withValue(local, u"sync_options.delete_extraneous"_s, u"yes"_s)
-                                              << u"delete_extraneous"_s;
-    QTest::newRow("dry_run number") << withValue(local, u"sync_options.dry_run"_s, 1) << u"dry_run"_s;
-    QTest::newRow("exclude_patterns string") << withValue(local, u"sync_options.exclude_patterns"_s, u"*.tmp"_s)
-                                             << u"exclude_patterns"_s;
+    QTest::newRow("sync_options string")
+        << withValue(local, u"sync_options"_s, u"fast"_s) << u"sync_options"_s;
+    QTest::newRow("sync_options unknown field")
+        << withValue(local, u"sync_options.compress"_s, true) << u"sync_options.compress"_s;
+    QTest::newRow("verbosity unknown")
+        << withValue(local, u"sync_options.verbosity"_s, u"loud"_s) << u"verbosity"_s;
+    QTest::newRow("verbosity number")
+        << withValue(local, u"sync_options.verbosity"_s, 2) << u"verbosity"_s;
+    QTest::newRow("delete_extraneous string")
+        << withValue(local, u"sync_options.delete_extraneous"_s, u"yes"_s)
+        << u"delete_extraneous"_s;
+    QTest::newRow("dry_run number")
+        << withValue(local, u"sync_options.dry_run"_s, 1) << u"dry_run"_s;
+    QTest::newRow("exclude_patterns string")
+        << withValue(local, u"sync_options.exclude_patterns"_s, u"*.tmp"_s)
+        << u"exclude_patterns"_s;
     QTest::newRow("exclude_patterns item number")
-        << withValue(local, u"sync_options.exclude_patterns"_s, QJsonArray{1}) << u"exclude_patterns"_s;
-    QTest::newRow("bandwidth negative") << withValue(local, u"sync_options.bandwidth_limit_kbps"_s, -5)
-                                        << u"bandwidth_limit_kbps"_s;
-    QTest::newRow("bandwidth fraction") << withValue(local, u"sync_options.bandwidth_limit_kbps"_s, 1.5)
-                                        << u"bandwidth_limit_kbps"_s;
-    QTest::newRow("bandwidth string") << withValue(local, u"sync_options.bandwidth_limit_kbps"_s, u"fast"_s)
-                                      << u"bandwidth_limit_kbps"_s;
+        << withValue(local, u"sync_options.exclude_patterns"_s, QJsonArray{1})
+        << u"exclude_patterns"_s;
+    QTest::newRow("bandwidth negative")
+        << withValue(local, u"sync_options.bandwidth_limit_kbps"_s, -5)
+        << u"bandwidth_limit_kbps"_s;
+    QTest::newRow("bandwidth fraction")
+        << withValue(local, u"sync_options.bandwidth_limit_kbps"_s, 1.5)
+        << u"bandwidth_limit_kbps"_s;
+    QTest::newRow("bandwidth string")
+        << withValue(local, u"sync_options.bandwidth_limit_kbps"_s, u"fast"_s)
+        << u"bandwidth_limit_kbps"_s;
 
     const QJsonObject s3 = s3Job();
-    QTest::newRow("s3 bucket missing") << without(s3, u"destination_config.bucket"_s) << u"bucket"_s;
-    QTest::newRow("s3 bucket number") << withValue(s3, u"destination_config.bucket"_s, 5) << u"bucket"_s;
-    QTest::newRow("s3 bucket upper case") << withValue(s3, u"destination_config.bucket"_s, u"My_Bucket"_s)
-                                          << u"bucket"_s;
-    QTest::newRow("s3 bucket too short") << withValue(s3, u"destination_config.bucket"_s, u"ab"_s) << u"bucket"_s;
-    QTest::newRow("s3 bucket IP address") << withValue(s3, u"destination_config.bucket"_s, u"192.168.1.1"_s)
-                                          << u"bucket"_s;
-    QTest::newRow("s3 storage_class unknown") << withValue(s3, u"destination_config.storage_class"_s, u"FAST"_s)
-                                              << u"storage_class"_s;
-    QTest::newRow("s3 storage_class number") << withValue(s3, u"destination_config.storage_class"_s, 1)
-                                             << u"storage_class"_s;
-    QTest::newRow("s3 endpoint ftp") << withValue(s3, u"destination_config.endpoint"_s, u"ftp://s3.example.com"_s)
-                                     << u"endpoint"_s;
-    QTest::newRow("s3 region malformed") << withValue(s3, u"destination_config.region"_s, u"US East"_s)
-                                         << u"region"_s;
-    QTest::newRow("s3 region number") << withValue(s3, u"destination_config.region"_s, 1) << u"region"_s;
-    QTest::newRow("s3 unknown config field") << withValue(s3, u"destination_config.mount_point"_s, u"/mnt"_s)
-                                             << u"destination_config.mount_point"_s;
+    QTest::newRow("s3 bucket missing")
+        << without(s3, u"destination_config.bucket"_s) << u"bucket"_s;
+    QTest::newRow("s3 bucket number")
+        << withValue(s3, u"destination_config.bucket"_s, 5) << u"bucket"_s;
+    QTest::newRow("s3 bucket upper case")
+        << withValue(s3, u"destination_config.bucket"_s, u"My_Bucket"_s) << u"bucket"_s;
+    QTest::newRow("s3 bucket too short")
+        << withValue(s3, u"destination_config.bucket"_s, u"ab"_s) << u"bucket"_s;
+    QTest::newRow("s3 bucket IP address")
+        << withValue(s3, u"destination_config.bucket"_s, u"192.168.1.1"_s) << u"bucket"_s;
+    QTest::newRow("s3 storage_class unknown")
+        << withValue(s3, u"destination_config.storage_class"_s, u"FAST"_s) << u"storage_class"_s;
+    QTest::newRow("s3 storage_class number")
+        << withValue(s3, u"destination_config.storage_class"_s, 1) << u"storage_class"_s;
+    QTest::newRow("s3 endpoint ftp")
+        << withValue(s3, u"destination_config.endpoint"_s, u"ftp://s3.example.com"_s)
+        << u"endpoint"_s;
+    QTest::newRow("s3 region malformed")
+        << withValue(s3, u"destination_config.region"_s, u"US East"_s) << u"region"_s;
+    QTest::newRow("s3 region number")
+        << withValue(s3, u"destination_config.region"_s, 1) << u"region"_s;
+    QTest::newRow("s3 unknown config field")
+        << withValue(s3, u"destination_config.mount_point"_s, u"/mnt"_s)
+        << u"destination_config.mount_point"_s;
 
-    const QJsonObject drive = remoteJob(u"Invalid"_s, u"google_drive"_s, {{u"folder_id"_s, u"1AbC_dEf-123"_s}});
-    QTest::newRow("google_drive folder_id missing") << without(drive, u"destination_config.folder_id"_s)
-                                                    << u"folder_id"_s;
+    const QJsonObject drive =
+        remoteJob(u"Invalid"_s, u"google_drive"_s, {{u"folder_id"_s, u"1AbC_dEf-123"_s}});
+    QTest::newRow("google_drive folder_id missing")
+        << without(drive, u"destination_config.folder_id"_s) << u"folder_id"_s;
     QTest::newRow("google_drive folder_id malformed")
         << withValue(drive, u"destination_config.folder_id"_s, u"a b/c"_s) << u"folder_id"_s;
     QTest::newRow("google_drive shared_drive_id number")
         << withValue(drive, u"destination_config.shared_drive_id"_s, 1) << u"shared_drive_id"_s;
 
-    const QJsonObject oneDrive = remoteJob(u"Invalid"_s, u"onedrive"_s, {{u"folder_path"_s, u"/Backups"_s}});
-    QTest::newRow("onedrive folder_path missing") << without(oneDrive, u"destination_config.folder_path"_s)
-                                                  << u"folder_path"_s;
+    const QJsonObject oneDrive =
+        remoteJob(u"Invalid"_s, u"onedrive"_s, {{u"folder_path"_s, u"/Backups"_s}});
+    QTest::newRow("onedrive folder_path missing")
+        << without(oneDrive, u"destination_config.folder_path"_s) << u"folder_path"_s;
     QTest::newRow("onedrive folder_path dot-dot")
-        << withValue(oneDrive, u"destination_config.folder_path"_s, u"/Backups/../x"_s) << u"folder_path"_s;
+        << withValue(oneDrive, u"destination_config.folder_path"_s, u"/Backups/../x"_s)
+        << u"folder_path"_s;
     QTest::newRow("onedrive drive_id malformed")
         << withValue(oneDrive, u"destination_config.drive_id"_s, u"a b"_s) << u"drive_id"_s;
 
     const QJsonObject sftp = sftpJob();
     QTest::newRow("sftp host missing") << without(sftp, u"destination_config.host"_s) << u"host"_s;
-    QTest::newRow("sftp host malformed") << withValue(sftp, u"destination_config.host"_s, u"bad host!"_s)
-                                         << u"host"_s;
-    QTest::newRow("sftp username missing") << without(sftp, u"destination_config.username"_s) << u"username"_s;
-    QTest::newRow("sftp remote_path missing") << without(sftp, u"destination_config.remote_path"_s)
-                                              << u"remote_path"_s;
+    QTest::newRow("sftp host malformed")
+        << withValue(sftp, u"destination_config.host"_s, u"bad host!"_s) << u"host"_s;
+    QTest::newRow("sftp username missing")
+        << without(sftp, u"destination_config.username"_s) << u"username"_s;
+    QTest::newRow("sftp remote_path missing")
+        << without(sftp, u"destination_config.remote_path"_s) << u"remote_path"_s;
     QTest::newRow("sftp port 0") << withValue(sftp, u"destination_config.port"_s, 0) << u"port"_s;
-    QTest::newRow("sftp port 70000") << withValue(sftp, u"destination_config.port"_s, 70000) << u"port"_s;
-    QTest::newRow("sftp port string") << withValue(sftp, u"destination_config.port"_s, u"22"_s) << u"port"_s;
-    QTest::newRow("sftp port fraction") << withValue(sftp, u"destination_config.port"_s, 22.5) << u"port"_s;
+    QTest::newRow("sftp port 70000")
+        << withValue(sftp, u"destination_config.port"_s, 70000) << u"port"_s;
+    QTest::newRow("sftp port string")
+        << withValue(sftp, u"destination_config.port"_s, u"22"_s) << u"port"_s;
+    QTest::newRow("sftp port fraction")
+        << withValue(sftp, u"destination_config.port"_s, 22.5) << u"port"_s;
     QTest::newRow("sftp key_based_auth string")
         << withValue(sftp, u"destination_config.key_based_auth"_s, u"no"_s) << u"key_based_auth"_s;
     QTest::newRow("sftp fingerprint MD5")
@@ -571,14 +626,15 @@ void TestJobsApi::invalidBodyRejected_data()
                                          {{u"url"_s, u"https://cloud.example.com/remote.php/dav"_s},
                                           {u"remote_path"_s, u"/backups"_s}});
     QTest::newRow("webdav url missing") << without(webDav, u"destination_config.url"_s) << u"url"_s;
-    QTest::newRow("webdav url ftp") << withValue(webDav, u"destination_config.url"_s, u"ftp://cloud.example.com"_s)
-                                    << u"url"_s;
-    QTest::newRow("webdav url no host") << withValue(webDav, u"destination_config.url"_s, u"https://"_s)
-                                        << u"url"_s;
-    QTest::newRow("webdav url with password")
-        << withValue(webDav, u"destination_config.url"_s, u"https://user:secret@cloud.example.com"_s) << u"url"_s;
-    QTest::newRow("webdav vendor unknown") << withValue(webDav, u"destination_config.vendor"_s, u"dropbox"_s)
-                                           << u"vendor"_s;
+    QTest::newRow("webdav url ftp")
+        << withValue(webDav, u"destination_config.url"_s, u"ftp://cloud.example.com"_s) << u"url"_s;
+    QTest::newRow("webdav url no host")
+        << withValue(webDav, u"destination_config.url"_s, u"https://"_s) << u"url"_s;
+    QTest::newRow("webdav url with password") << withValue(
+        webDav, u"destination_config.url"_s, u"https://user:secret@cloud.example.com"_s)
+                                              << u"url"_s;
+    QTest::newRow("webdav vendor unknown")
+        << withValue(webDav, u"destination_config.vendor"_s, u"dropbox"_s) << u"vendor"_s;
 }
 
 void TestJobsApi::invalidBodyRejected()
@@ -636,9 +692,11 @@ void TestJobsApi::remoteJobStored_data()
     QTest::newRow("google_drive") << remoteJob(u"Drive Backup"_s, u"google_drive"_s,
                                                {{u"folder_id"_s, u"1AbC_dEf-123"_s}})
                                   << u"shared_drive_id"_s << QJsonValue(QJsonValue::Null);
-    QTest::newRow("onedrive") << remoteJob(u"OneDrive Backup"_s, u"onedrive"_s, {{u"folder_path"_s, u"/Backups"_s}})
+    QTest::newRow("onedrive") << remoteJob(u"OneDrive Backup"_s, u"onedrive"_s,
+                                           {{u"folder_path"_s, u"/Backups"_s}})
                               << u"drive_id"_s << QJsonValue(QJsonValue::Null);
-    QTest::newRow("sftp") << without(sftpJob(), u"destination_config.port"_s) << u"port"_s << QJsonValue(22);
+    QTest::newRow("sftp") << without(sftpJob(), u"destination_config.port"_s) << u"port"_s
+                          << QJsonValue(22);
     QTest::newRow("webdav") << remoteJob(u"WebDAV Backup"_s, u"webdav"_s,
                                          {{u"url"_s, u"https://cloud.example.com/remote.php/dav"_s},
                                           {u"remote_path"_s, u"/backups"_s}})
@@ -681,7 +739,8 @@ void TestJobsApi::remoteJobRunFails()
     const QString error = run.value(u"error_message"_s).toString();
     QVERIFY2(error.contains(u"not supported yet"_s), qPrintable(error));
     QCOMPARE(run.value(u"job_id"_s).toInteger(), jobId);
-    const QJsonObject lastRun = m_client->get(u"/api/jobs/%1"_s.arg(jobId)).object().value(u"last_run"_s).toObject();
+    const QJsonObject lastRun =
+        m_client->get(u"/api/jobs/%1"_s.arg(jobId)).object().value(u"last_run"_s).toObject();
     QCOMPARE(lastRun.value(u"id"_s).toInteger(), runId);
     QCOMPARE(lastRun.value(u"status"_s).toString(), u"failed"_s);
 }
@@ -694,16 +753,21 @@ void TestJobsApi::invalidJobId_data()
     QTest::addColumn<int>("status");
 
     const QList<QPair<QByteArray, QString>> routes{
-        {"GET", QString()},       {"PUT", QString()},          {"DELETE", QString()},
-        {"POST", u"/clone"_s},    {"POST", u"/run"_s},         {"POST", u"/cancel"_s},
+        {"GET", QString()},    {"PUT", QString()},  {"DELETE", QString()},
+        {"POST", u"/clone"_s}, {"POST", u"/run"_s}, {"POST", u"/cancel"_s},
     };
     const QList<QPair<QString, int>> ids{
-        {u"abc"_s, 400}, {u"0"_s, 400}, {u"-1"_s, 400}, {u"1.5"_s, 400},
-        {u"99999999999999999999"_s, 400}, {u"999"_s, 404},
+        {u"abc"_s, 400},
+        {u"0"_s, 400},
+        {u"-1"_s, 400},
+        {u"1.5"_s, 400},
+        {u"99999999999999999999"_s, 400},
+        {u"999"_s, 404},
     };
     for (const auto &[method, suffix] : routes) {
         for (const auto &[id, status] : ids) {
-            QTest::addRow("%s /api/jobs/%s%s", method.constData(), qPrintable(id), qPrintable(suffix))
+            QTest::addRow("%s /api/jobs/%s%s", method.constData(), qPrintable(id),
+                          qPrintable(suffix))
                 << method << suffix << id << status;
         }
     }
@@ -716,7 +780,8 @@ void TestJobsApi::invalidJobId()
     QFETCH(QString, id);
     QFETCH(int, status);
 
-    const QByteArray body = method == "PUT" ? QJsonDocument(localJob(u"Id Check"_s)).toJson() : QByteArray();
+    const QByteArray body =
+        method == "PUT" ? QJsonDocument(localJob(u"Id Check"_s)).toJson() : QByteArray();
     const HttpReply reply = m_client->send(method, u"/api/jobs/"_s + id + suffix, body,
                                            {{"Content-Type", "application/json"}});
 

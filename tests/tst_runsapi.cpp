@@ -2,22 +2,23 @@
 #include "serverprocess.h"
 #include "testtree.h"
 
-#include <QtTest>
-
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QtTest>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// Small trees take well under a second; the margin is for a loaded CI machine.
+// Small trees take well under a second, and the margin is for a loaded CI machine.
 constexpr int kRunTimeoutMs = 30000;
-// A file that takes 100 s at kSlowKibPerSecond, so a run of it is still going when a test acts.
+// A file that takes about 100 s at kSlowKibPerSecond, so a run of it is still going when a test
+// acts.
 constexpr qint64 kSlowFileBytes = 20 * 1024 * 1024;
 constexpr int kSlowKibPerSecond = 200;
 
@@ -130,12 +131,16 @@ private Q_SLOTS:
 private:
     QString workspacePath(const QString &name) const { return m_workspace.filePath(name); }
     QString awkwardSource() const { return workspacePath(u"my documents"_s); }
-    QString awkwardTarget() const { return workspacePath(u"backup drive/daily/set/my documents"_s); }
+    QString awkwardTarget() const
+    {
+        return workspacePath(u"backup drive/daily/set/my documents"_s);
+    }
     QJsonObject localJob(const QString &name, const QString &source, const QString &mountPoint,
                          const QJsonObject &syncOptions = {}) const;
     static qint64 createJob(ApiClient &client, const QJsonObject &body);
     static qint64 startRun(ApiClient &client, qint64 jobId);
-    static QJsonObject waitForRunEnd(ApiClient &client, qint64 runId, int timeoutMs = kRunTimeoutMs);
+    static QJsonObject waitForRunEnd(ApiClient &client, qint64 runId,
+                                     int timeoutMs = kRunTimeoutMs);
     static QJsonObject waitForStatus(ApiClient &client, qint64 runId, const QString &status);
     QJsonObject runToEnd(qint64 jobId);
     QJsonArray logsOf(qint64 runId, const QString &query = QString());
@@ -163,7 +168,7 @@ void TestRunsApi::initTestCase()
 void TestRunsApi::cleanupTestCase()
 {
     m_client.reset();
-    if (m_server)
+    if (m_server && m_server->port() != 0)
         QCOMPARE(m_server->stop(), 0);
 }
 
@@ -172,8 +177,8 @@ bool TestRunsApi::makeTree(const QString &root, const QList<TestTree::File> &fil
     return QDir().mkpath(root) && TestTree(root).addFiles(files);
 }
 
-QJsonObject TestRunsApi::localJob(const QString &name, const QString &source, const QString &mountPoint,
-                                  const QJsonObject &syncOptions) const
+QJsonObject TestRunsApi::localJob(const QString &name, const QString &source,
+                                  const QString &mountPoint, const QJsonObject &syncOptions) const
 {
     return {
         {u"name"_s, name},
@@ -200,7 +205,7 @@ qint64 TestRunsApi::startRun(ApiClient &client, qint64 jobId)
     return reply.object().value(u"run_id"_s).toInteger();
 }
 
-// Polls the run until it ends; returns its last state, which is still active on a timeout.
+// Polls the run until it ends and returns its last state, which is still active after a timeout.
 QJsonObject TestRunsApi::waitForRunEnd(ApiClient &client, qint64 runId, int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
@@ -236,9 +241,11 @@ QJsonArray TestRunsApi::logsOf(qint64 runId, const QString &query)
 
 void TestRunsApi::runCompletes()
 {
-    QJsonObject job = localJob(u"Awkward names"_s, awkwardSource(), workspacePath(u"backup drive"_s));
-    job.insert(u"destination_config"_s, QJsonObject{{u"mount_point"_s, workspacePath(u"backup drive"_s)},
-                                                    {u"backup_subdir"_s, u"daily/set"_s}});
+    QJsonObject job =
+        localJob(u"Awkward names"_s, awkwardSource(), workspacePath(u"backup drive"_s));
+    job.insert(u"destination_config"_s,
+               QJsonObject{{u"mount_point"_s, workspacePath(u"backup drive"_s)},
+                           {u"backup_subdir"_s, u"daily/set"_s}});
     m_jobId = createJob(*m_client, job);
     QVERIFY(m_jobId > 0);
 
@@ -306,7 +313,8 @@ void TestRunsApi::runRecordsTimes()
     QVERIFY(isApiTime(m_run.value(u"completed_at"_s)));
     QVERIFY(apiTime(m_run.value(u"completed_at"_s)) >= apiTime(m_run.value(u"started_at"_s)));
 
-    const QJsonObject lastRun = m_client->get(u"/api/jobs/%1"_s.arg(m_jobId)).object().value(u"last_run"_s).toObject();
+    const QJsonObject lastRun =
+        m_client->get(u"/api/jobs/%1"_s.arg(m_jobId)).object().value(u"last_run"_s).toObject();
     const QJsonObject expected{{u"id"_s, m_run.value(u"id"_s)},
                                {u"status"_s, u"completed"_s},
                                {u"started_at"_s, m_run.value(u"started_at"_s)},
@@ -316,7 +324,8 @@ void TestRunsApi::runRecordsTimes()
 
 void TestRunsApi::logEntriesHaveFields()
 {
-    const HttpReply reply = m_client->get(u"/api/runs/%1/logs"_s.arg(m_run.value(u"id"_s).toInteger()));
+    const HttpReply reply =
+        m_client->get(u"/api/runs/%1/logs"_s.arg(m_run.value(u"id"_s).toInteger()));
 
     QCOMPARE(reply.status, 200);
     const QJsonArray entries = reply.array();
@@ -324,13 +333,16 @@ void TestRunsApi::logEntriesHaveFields()
     qint64 previousId = 0;
     for (const QJsonValue &value : entries) {
         const QJsonObject entry = value.toObject();
-        QCOMPARE(entry.keys(), (QStringList{u"id"_s, u"level"_s, u"message"_s, u"run_id"_s, u"timestamp"_s}));
+        QCOMPARE(entry.keys(),
+                 (QStringList{u"id"_s, u"level"_s, u"message"_s, u"run_id"_s, u"timestamp"_s}));
         QVERIFY(entry.value(u"id"_s).toInteger() > previousId);
         previousId = entry.value(u"id"_s).toInteger();
         QCOMPARE(entry.value(u"run_id"_s), m_run.value(u"id"_s));
-        QVERIFY2(isApiTime(entry.value(u"timestamp"_s)), qPrintable(entry.value(u"timestamp"_s).toString()));
+        QVERIFY2(isApiTime(entry.value(u"timestamp"_s)),
+                 qPrintable(entry.value(u"timestamp"_s).toString()));
         const QString level = entry.value(u"level"_s).toString();
-        QVERIFY2(level == u"info"_s || level == u"warning"_s || level == u"error"_s, qPrintable(level));
+        QVERIFY2(level == u"info"_s || level == u"warning"_s || level == u"error"_s,
+                 qPrintable(level));
     }
     QCOMPARE(logMessages(entries, u"error"_s), QStringList());
 }
@@ -340,7 +352,8 @@ void TestRunsApi::logsNameEachFile_data()
     QTest::addColumn<QString>("path");
 
     for (const TestTree::File &file : TestTree::awkwardFiles())
-        QTest::newRow(qPrintable(QString(file.relativePath).replace(u'\n', u"\\n"_s))) << file.relativePath;
+        QTest::newRow(qPrintable(QString(file.relativePath).replace(u'\n', u"\\n"_s)))
+            << file.relativePath;
 }
 
 void TestRunsApi::logsNameEachFile()
@@ -367,7 +380,8 @@ void TestRunsApi::logsQuery_data()
     QTest::newRow("offset past end") << u"?offset=100000"_s << 100000 << 1000 << QString();
     QTest::newRow("level info") << u"?level=info"_s << 0 << 1000 << u"info"_s;
     QTest::newRow("level error") << u"?level=error"_s << 0 << 1000 << u"error"_s;
-    QTest::newRow("level warning and limit") << u"?level=warning&limit=1"_s << 0 << 1 << u"warning"_s;
+    QTest::newRow("level warning and limit")
+        << u"?level=warning&limit=1"_s << 0 << 1 << u"warning"_s;
 }
 
 void TestRunsApi::logsQuery()
@@ -415,7 +429,8 @@ void TestRunsApi::logsRejectInvalidQuery()
     QFETCH(QString, query);
     QFETCH(QString, parameter);
 
-    const HttpReply reply = m_client->get(u"/api/runs/%1/logs?"_s.arg(m_run.value(u"id"_s).toInteger()) + query);
+    const HttpReply reply =
+        m_client->get(u"/api/runs/%1/logs?"_s.arg(m_run.value(u"id"_s).toInteger()) + query);
 
     QCOMPARE(reply.status, 400);
     QCOMPARE(reply.object().value(u"error"_s).toString(), u"Invalid request"_s);
@@ -430,8 +445,10 @@ void TestRunsApi::runsOfJobListed()
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.array().size(), 1);
     QCOMPARE(reply.array().at(0).toObject(), m_run);
-    QCOMPARE(m_client->get(u"/api/runs/%1"_s.arg(m_run.value(u"id"_s).toInteger())).object(), m_run);
-    QCOMPARE(m_client->get(u"/api/jobs/%1/runs?limit=1&offset=1"_s.arg(m_jobId)).array(), QJsonArray());
+    QCOMPARE(m_client->get(u"/api/runs/%1"_s.arg(m_run.value(u"id"_s).toInteger())).object(),
+             m_run);
+    QCOMPARE(m_client->get(u"/api/jobs/%1/runs?limit=1&offset=1"_s.arg(m_jobId)).array(),
+             QJsonArray());
     QCOMPARE(m_client->get(u"/api/jobs/999/runs"_s).status, 404);
     QCOMPARE(m_client->get(u"/api/jobs/abc/runs"_s).status, 400);
 }
@@ -474,7 +491,8 @@ void TestRunsApi::invalidRunId_data()
     }
     QTest::newRow("logs unknown") << QByteArray("GET") << u"/api/runs/999999/logs"_s << 404;
     QTest::newRow("logs text") << QByteArray("GET") << u"/api/runs/abc/logs"_s << 400;
-    QTest::newRow("job runs delete unknown") << QByteArray("DELETE") << u"/api/jobs/999999/runs"_s << 404;
+    QTest::newRow("job runs delete unknown")
+        << QByteArray("DELETE") << u"/api/jobs/999999/runs"_s << 404;
     QTest::newRow("job runs delete text") << QByteArray("DELETE") << u"/api/jobs/x/runs"_s << 400;
 }
 
@@ -487,7 +505,8 @@ void TestRunsApi::invalidRunId()
     const HttpReply reply = m_client->send(method, path, {});
 
     QCOMPARE(reply.status, status);
-    QCOMPARE(reply.object().value(u"error"_s).toString(), status == 404 ? u"Not found"_s : u"Invalid request"_s);
+    QCOMPARE(reply.object().value(u"error"_s).toString(),
+             status == 404 ? u"Not found"_s : u"Invalid request"_s);
     QVERIFY(!reply.object().value(u"message"_s).toString().isEmpty());
 }
 
@@ -511,8 +530,8 @@ void TestRunsApi::deleteExtraneousRemovesFile()
     const QString mount = workspacePath(u"mirror drive"_s);
     QVERIFY(makeTree(source, {{u"keep.jpg"_s, 100}, {u"remove me.jpg"_s, 200}}));
     QVERIFY(QDir().mkpath(mount));
-    const qint64 jobId = createJob(*m_client, localJob(u"Mirror"_s, source, mount,
-                                                       {{u"delete_extraneous"_s, true}}));
+    const qint64 jobId = createJob(
+        *m_client, localJob(u"Mirror"_s, source, mount, {{u"delete_extraneous"_s, true}}));
     QVERIFY(jobId > 0);
     QCOMPARE(runToEnd(jobId).value(u"files_transferred"_s), QJsonValue(2));
     QVERIFY(QFile::exists(mount + u"/photos/remove me.jpg"_s));
@@ -535,7 +554,8 @@ void TestRunsApi::dryRunWritesNothing()
     const QString mount = workspacePath(u"dry drive"_s);
     QVERIFY(makeTree(source, {{u"song.flac"_s, 500}, {u"album/track 1.flac"_s, 600}}));
     QVERIFY(QDir().mkpath(mount));
-    const qint64 jobId = createJob(*m_client, localJob(u"Dry run"_s, source, mount, {{u"dry_run"_s, true}}));
+    const qint64 jobId =
+        createJob(*m_client, localJob(u"Dry run"_s, source, mount, {{u"dry_run"_s, true}}));
     QVERIFY(jobId > 0);
 
     const QJsonObject run = runToEnd(jobId);
@@ -565,7 +585,8 @@ void TestRunsApi::missingSourceFails()
 void TestRunsApi::missingDestinationFails()
 {
     const QString mount = workspacePath(u"unplugged drive"_s);
-    const qint64 jobId = createJob(*m_client, localJob(u"Missing destination"_s, awkwardSource(), mount));
+    const qint64 jobId =
+        createJob(*m_client, localJob(u"Missing destination"_s, awkwardSource(), mount));
     QVERIFY(jobId > 0);
 
     const QJsonObject run = runToEnd(jobId);
@@ -582,12 +603,14 @@ void TestRunsApi::runningJobConflicts()
     const QString mount = workspacePath(u"slow drive"_s);
     QVERIFY(makeTree(source, {{u"big.bin"_s, kSlowFileBytes}}));
     QVERIFY(QDir().mkpath(mount));
-    const qint64 jobId = createJob(*m_client, localJob(u"Slow"_s, source, mount,
-                                                       {{u"bandwidth_limit_kbps"_s, kSlowKibPerSecond}}));
+    const qint64 jobId = createJob(
+        *m_client,
+        localJob(u"Slow"_s, source, mount, {{u"bandwidth_limit_kbps"_s, kSlowKibPerSecond}}));
     QVERIFY(jobId > 0);
     const qint64 runId = startRun(*m_client, jobId);
     QVERIFY(runId > 0);
-    QCOMPARE(waitForStatus(*m_client, runId, u"running"_s).value(u"status"_s).toString(), u"running"_s);
+    QCOMPARE(waitForStatus(*m_client, runId, u"running"_s).value(u"status"_s).toString(),
+             u"running"_s);
     QTRY_VERIFY_WITH_TIMEOUT(!rsyncProcessesWith(source).isEmpty(), 10000);
 
     const HttpReply again = m_client->post(u"/api/jobs/%1/run"_s.arg(jobId));
@@ -596,7 +619,11 @@ void TestRunsApi::runningJobConflicts()
     QCOMPARE(again.object().value(u"run_id"_s).toInteger(), runId);
     QCOMPARE(m_client->remove(u"/api/runs/%1"_s.arg(runId)).status, 409);
     QCOMPARE(m_client->remove(u"/api/jobs/%1"_s.arg(jobId)).status, 409);
-    QCOMPARE(m_client->get(u"/api/jobs/%1"_s.arg(jobId)).object().value(u"last_run"_s).toObject().value(u"status"_s),
+    QCOMPARE(m_client->get(u"/api/jobs/%1"_s.arg(jobId))
+                 .object()
+                 .value(u"last_run"_s)
+                 .toObject()
+                 .value(u"status"_s),
              QJsonValue(u"running"_s));
 
     const HttpReply cancelled = m_client->post(u"/api/jobs/%1/cancel"_s.arg(jobId));
@@ -614,8 +641,8 @@ void TestRunsApi::runningJobConflicts()
 
 void TestRunsApi::cancelIdleJobConflicts()
 {
-    const qint64 jobId = createJob(*m_client, localJob(u"Never run"_s, awkwardSource(),
-                                                       workspacePath(u"backup drive"_s)));
+    const qint64 jobId = createJob(
+        *m_client, localJob(u"Never run"_s, awkwardSource(), workspacePath(u"backup drive"_s)));
     QVERIFY(jobId > 0);
 
     const HttpReply reply = m_client->post(u"/api/jobs/%1/cancel"_s.arg(jobId));
@@ -654,10 +681,15 @@ void TestRunsApi::deleteRunsOfJob()
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.object(), (QJsonObject{{u"message"_s, u"Runs deleted"_s}, {u"count"_s, count}}));
     QCOMPARE(m_client->get(u"/api/jobs/%1/runs"_s.arg(m_jobId)).array(), QJsonArray());
-    QCOMPARE(m_client->get(u"/api/jobs/%1"_s.arg(m_jobId)).object().value(u"last_run"_s), QJsonValue(QJsonValue::Null));
+    QCOMPARE(m_client->get(u"/api/jobs/%1"_s.arg(m_jobId)).object().value(u"last_run"_s),
+             QJsonValue(QJsonValue::Null));
     for (const QJsonValue &run : listed.array())
-        QCOMPARE(m_client->get(u"/api/runs/%1/logs"_s.arg(run.toObject().value(u"id"_s).toInteger())).status, 404);
-    QCOMPARE(m_client->remove(u"/api/jobs/%1/runs"_s.arg(m_jobId)).object().value(u"count"_s), QJsonValue(0));
+        QCOMPARE(
+            m_client->get(u"/api/runs/%1/logs"_s.arg(run.toObject().value(u"id"_s).toInteger()))
+                .status,
+            404);
+    QCOMPARE(m_client->remove(u"/api/jobs/%1/runs"_s.arg(m_jobId)).object().value(u"count"_s),
+             QJsonValue(0));
 }
 
 void TestRunsApi::deleteAllRuns()
@@ -665,13 +697,18 @@ void TestRunsApi::deleteAllRuns()
     qsizetype total = 0;
     const QJsonArray jobs = m_client->get(u"/api/jobs"_s).array();
     for (const QJsonValue &job : jobs)
-        total += m_client->get(u"/api/jobs/%1/runs?limit=1000"_s.arg(job.toObject().value(u"id"_s).toInteger())).array().size();
+        total += m_client
+                     ->get(u"/api/jobs/%1/runs?limit=1000"_s.arg(
+                         job.toObject().value(u"id"_s).toInteger()))
+                     .array()
+                     .size();
     QVERIFY(total > 0);
 
     const HttpReply reply = m_client->remove(u"/api/runs"_s);
 
     QCOMPARE(reply.status, 200);
-    QCOMPARE(reply.object(), (QJsonObject{{u"message"_s, u"All runs deleted"_s}, {u"count"_s, total}}));
+    QCOMPARE(reply.object(),
+             (QJsonObject{{u"message"_s, u"All runs deleted"_s}, {u"count"_s, total}}));
     for (const QJsonValue &job : jobs) {
         const qint64 id = job.toObject().value(u"id"_s).toInteger();
         QCOMPARE(m_client->get(u"/api/jobs/%1/runs"_s.arg(id)).array(), QJsonArray());
@@ -691,12 +728,12 @@ void TestRunsApi::pruneKeepsNewestRuns()
         QCOMPARE(run.value(u"status"_s).toString(), u"completed"_s);
         runIds << run.value(u"id"_s).toInteger();
     }
-    const QJsonArray kept = m_client->get(u"/api/jobs/%1/runs"_s.arg(m_jobId)).array();
+    const QJsonArray remaining = m_client->get(u"/api/jobs/%1/runs"_s.arg(m_jobId)).array();
     const HttpReply restored = m_client->put(u"/api/settings"_s, {{u"max_runs_per_job"_s, 10}});
 
-    QCOMPARE(kept.size(), 2);
-    QCOMPARE(kept.at(0).toObject().value(u"id"_s).toInteger(), runIds.at(2));
-    QCOMPARE(kept.at(1).toObject().value(u"id"_s).toInteger(), runIds.at(1));
+    QCOMPARE(remaining.size(), 2);
+    QCOMPARE(remaining.at(0).toObject().value(u"id"_s).toInteger(), runIds.at(2));
+    QCOMPARE(remaining.at(1).toObject().value(u"id"_s).toInteger(), runIds.at(1));
     QCOMPARE(m_client->get(u"/api/runs/%1"_s.arg(runIds.at(0))).status, 404);
     QCOMPARE(m_client->get(u"/api/runs/%1/logs"_s.arg(runIds.at(0))).status, 404);
     QCOMPARE(restored.status, 200);
@@ -723,7 +760,8 @@ void TestRunsApi::settingsUpdate()
     expected.insert(u"theme"_s, u"dark"_s);
     QCOMPARE(reply.object(), expected);
     QCOMPARE(m_client->get(u"/api/settings"_s).object(), expected);
-    QCOMPARE(m_client->put(u"/api/settings"_s, {{u"theme"_s, before.value(u"theme"_s)}}).object(), before);
+    QCOMPARE(m_client->put(u"/api/settings"_s, {{u"theme"_s, before.value(u"theme"_s)}}).object(),
+             before);
 }
 
 void TestRunsApi::settingsRejectInvalid_data()
@@ -731,18 +769,24 @@ void TestRunsApi::settingsRejectInvalid_data()
     QTest::addColumn<QJsonObject>("body");
     QTest::addColumn<QString>("key");
 
-    QTest::newRow("max_runs_per_job text") << QJsonObject{{u"max_runs_per_job"_s, u"ten"_s}} << u"max_runs_per_job"_s;
-    QTest::newRow("max_runs_per_job 0") << QJsonObject{{u"max_runs_per_job"_s, 0}} << u"max_runs_per_job"_s;
-    QTest::newRow("max_runs_per_job negative") << QJsonObject{{u"max_runs_per_job"_s, -1}} << u"max_runs_per_job"_s;
-    QTest::newRow("max_runs_per_job fraction") << QJsonObject{{u"max_runs_per_job"_s, 2.5}} << u"max_runs_per_job"_s;
-    QTest::newRow("max_runs_per_job null") << QJsonObject{{u"max_runs_per_job"_s, QJsonValue::Null}}
-                                           << u"max_runs_per_job"_s;
-    QTest::newRow("max_runs_per_job boolean") << QJsonObject{{u"max_runs_per_job"_s, true}} << u"max_runs_per_job"_s;
+    QTest::newRow("max_runs_per_job text")
+        << QJsonObject{{u"max_runs_per_job"_s, u"ten"_s}} << u"max_runs_per_job"_s;
+    QTest::newRow("max_runs_per_job 0")
+        << QJsonObject{{u"max_runs_per_job"_s, 0}} << u"max_runs_per_job"_s;
+    QTest::newRow("max_runs_per_job negative")
+        << QJsonObject{{u"max_runs_per_job"_s, -1}} << u"max_runs_per_job"_s;
+    QTest::newRow("max_runs_per_job fraction")
+        << QJsonObject{{u"max_runs_per_job"_s, 2.5}} << u"max_runs_per_job"_s;
+    QTest::newRow("max_runs_per_job null")
+        << QJsonObject{{u"max_runs_per_job"_s, QJsonValue::Null}} << u"max_runs_per_job"_s;
+    QTest::newRow("max_runs_per_job boolean")
+        << QJsonObject{{u"max_runs_per_job"_s, true}} << u"max_runs_per_job"_s;
     QTest::newRow("theme unknown") << QJsonObject{{u"theme"_s, u"neon"_s}} << u"theme"_s;
     QTest::newRow("theme number") << QJsonObject{{u"theme"_s, 5}} << u"theme"_s;
     QTest::newRow("unknown key") << QJsonObject{{u"colour"_s, u"red"_s}} << u"colour"_s;
     QTest::newRow("valid and invalid together")
-        << QJsonObject{{u"theme"_s, u"light"_s}, {u"max_runs_per_job"_s, 0}} << u"max_runs_per_job"_s;
+        << QJsonObject{{u"theme"_s, u"light"_s}, {u"max_runs_per_job"_s, 0}}
+        << u"max_runs_per_job"_s;
 }
 
 void TestRunsApi::settingsRejectInvalid()
@@ -763,7 +807,8 @@ void TestRunsApi::settingsRejectInvalid()
 void TestRunsApi::concurrencyLimitQueuesRuns()
 {
     ServerProcess server;
-    QVERIFY2(server.start({u"--max-concurrent-runs"_s, u"1"_s}), server.standardError().constData());
+    QVERIFY2(server.start({u"--max-concurrent-runs"_s, u"1"_s}),
+             server.standardError().constData());
     ApiClient client(server.baseUrl());
     QCOMPARE(client.setUpAdmin().status / 100, 2);
 
@@ -781,7 +826,8 @@ void TestRunsApi::concurrencyLimitQueuesRuns()
     QVERIFY(secondJob > 0);
 
     const qint64 firstRun = startRun(client, firstJob);
-    QCOMPARE(waitForStatus(client, firstRun, u"running"_s).value(u"status"_s).toString(), u"running"_s);
+    QCOMPARE(waitForStatus(client, firstRun, u"running"_s).value(u"status"_s).toString(),
+             u"running"_s);
     const HttpReply queued = client.post(u"/api/jobs/%1/run"_s.arg(secondJob));
     QVERIFY2(queued.status == 200 || queued.status == 202, queued.body.constData());
     const qint64 secondRun = queued.object().value(u"run_id"_s).toInteger();
@@ -789,7 +835,8 @@ void TestRunsApi::concurrencyLimitQueuesRuns()
 
     QTest::qWait(1000);
     const QJsonObject waiting = client.get(u"/api/runs/%1"_s.arg(secondRun)).object();
-    QCOMPARE(client.get(u"/api/runs/%1"_s.arg(firstRun)).object().value(u"status"_s).toString(), u"running"_s);
+    QCOMPARE(client.get(u"/api/runs/%1"_s.arg(firstRun)).object().value(u"status"_s).toString(),
+             u"running"_s);
     QCOMPARE(waiting.value(u"status"_s).toString(), u"pending"_s);
     QCOMPARE(waiting.value(u"started_at"_s), QJsonValue(QJsonValue::Null));
     QCOMPARE(client.post(u"/api/jobs/%1/run"_s.arg(secondJob)).status, 409);

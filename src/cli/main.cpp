@@ -1,5 +1,6 @@
 #include "servecommand.h"
 #include "serveoptions.h"
+#include "usercommand.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -12,6 +13,7 @@ const char *const usage = "Usage: dynamight <command> [options]\n"
                           "\n"
                           "Commands:\n"
                           "  serve    Start the headless server (REST API and WebSockets)\n"
+                          "  user     Manage user accounts, e.g. 'user reset-password USERNAME'\n"
                           "\n"
                           "Run 'dynamight <command> --help' for the options of a command.\n";
 
@@ -57,6 +59,11 @@ int main(int argc, char *argv[])
         // QCommandLineParser prints arguments[0] in its usage line.
         arguments[0] = QStringLiteral("dynamight serve");
         return serve(arguments);
+    }
+    if (command == QLatin1String("user")) {
+        arguments.removeAt(1);
+        arguments[0] = QStringLiteral("dynamight user");
+        return dynamight::runUserCommand(arguments);
     }
     std::fprintf(stderr, "dynamight: unknown command '%s'\n\n%s", qPrintable(command), usage);
     return 2;

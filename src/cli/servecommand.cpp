@@ -40,7 +40,7 @@ int runServer(const ServeOptions &options)
 
     const ServerContext context{options.server,     (*core)->auth(),     (*core)->jobs(),
                                 (*core)->runs(),    (*core)->logs(),     (*core)->runManager(),
-                                (*core)->settings(), (*core)->clock()};
+                                (*core)->settings(), (*core)->clock(),    (*core)->credentials()};
     ApiServer server(context);
     const auto port = server.start();
     if (!port) {

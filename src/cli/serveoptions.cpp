@@ -99,6 +99,49 @@ Status applyBoolean(bool &target, const QString &name, const QString &text)
     return Error::invalid(QStringLiteral("%1 must be true or false, got '%2'").arg(name, text));
 }
 
+Status applyKeychain(ServeOptions &options, const QString &text)
+{
+    const QString value = text.toLower();
+    if (value == QLatin1String("on") || value == QLatin1String("off")) {
+        options.core.useKeychain = value == QLatin1String("on");
+        return {};
+    }
+    if (!applyBoolean(options.core.useKeychain, QStringLiteral("--keychain"), text))
+        return Error::invalid(QStringLiteral("--keychain must be on or off, got '%1'").arg(text));
+    return {};
+}
+
+Status applyTrustedProxies(ServeOptions &options, const QString &text)
+{
+    options.server.trustedProxies.clear();
+    for (const QString &item : splitList(text)) {
+        QPair<QHostAddress, int> subnet = QHostAddress::parseSubnet(item);
+        if (!item.contains(QLatin1Char('/'))) {
+            const QHostAddress address(item);
+            subnet = {address, address.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32};
+        }
+        if (subnet.first.isNull()) {
+            return Error::invalid(QStringLiteral("Trusted proxies must be IP addresses or subnets "
+                                                 "such as 10.0.0.0/8, got '%1'")
+                                      .arg(item));
+        }
+        options.server.trustedProxies.append(subnet);
+    }
+    return {};
+}
+
+// Returns how to apply a number of seconds, from 1 to maximum, to one field of the rate limit.
+Apply rateLimitSeconds(const char *flag, std::chrono::seconds RateLimitPolicy::*field, int maximum)
+{
+    return [flag, field, maximum](ServeOptions &options, const QString &text) -> Status {
+        auto seconds = parseInteger(QStringLiteral("--") + QLatin1String(flag), text, 1, maximum);
+        if (!seconds)
+            return seconds.error();
+        options.server.rateLimit.*field = std::chrono::seconds(*seconds);
+        return {};
+    };
+}
+
 const std::vector<OptionDefinition> &definitions()
 {
     static const std::vector<OptionDefinition> table{
@@ -150,8 +193,35 @@ const std::vector<OptionDefinition> &definitions()
              options.logLevel = text.toLower();
              return {};
          }},
+        {"trusted-proxies", "DYNAMIGHT_TRUSTED_PROXIES", "addresses",
+         "Comma-separated IP addresses or subnets of reverse proxies whose X-Forwarded-For header "
+         "names the client for the login rate limit (default none).",
+         applyTrustedProxies},
+        {"rate-limit-max-attempts", "DYNAMIGHT_RATE_LIMIT_MAX_ATTEMPTS", "count",
+         "Failed logins of one client address within the window that start a lockout (default 5).",
+         [](ServeOptions &options, const QString &text) -> Status {
+             auto count = parseInteger(QStringLiteral("--rate-limit-max-attempts"), text, 1, 1000000);
+             if (!count)
+                 return count.error();
+             options.server.rateLimit.maxAttempts = *count;
+             return {};
+         }},
+        {"rate-limit-window", "DYNAMIGHT_RATE_LIMIT_WINDOW_SECS", "seconds",
+         "Seconds that a failed login counts toward the limit (default 60).",
+         rateLimitSeconds("rate-limit-window", &RateLimitPolicy::window, 86400)},
+        {"rate-limit-lockout", "DYNAMIGHT_RATE_LIMIT_LOCKOUT_SECS", "seconds",
+         "Seconds of the first lockout; each further lockout doubles it (default 60).",
+         rateLimitSeconds("rate-limit-lockout", &RateLimitPolicy::lockout, 86400)},
+        {"rate-limit-max-lockout", "DYNAMIGHT_RATE_LIMIT_MAX_LOCKOUT_SECS", "seconds",
+         "Seconds of the longest lockout. The doubling starts over once this long has passed "
+         "since a client's last lockout ended (default 3600).",
+         rateLimitSeconds("rate-limit-max-lockout", &RateLimitPolicy::maxLockout, 604800)},
         {"secret-file", "DYNAMIGHT_SECRET_FILE", "path",
          "File holding the signing and encryption secret, instead of DYNAMIGHT_SECRET.", applySecretFile},
+        {"keychain", "DYNAMIGHT_KEYCHAIN", "on|off",
+         "Keep a newly generated secret in the OS keychain when one is reachable (on, the default), "
+         "or always in secret.key in the data dir (off).",
+         applyKeychain},
     };
     return table;
 }
@@ -206,8 +276,10 @@ QString serveEnvironmentHelp()
         "Each option can also be set with the environment variable in brackets; a flag wins over\n"
         "its variable. DYNAMIGHT_SECRET sets the secret that signs sessions and encrypts stored\n"
         "credentials (at least 32 characters); it has no flag, so that it never appears in a\n"
-        "process list. Without it, the secret is generated once and kept in secret.key in the\n"
-        "data dir with mode 0600. Losing the secret makes stored credentials unreadable.\n");
+        "process list. Without it, the secret is generated once and kept in the OS keychain when\n"
+        "one is reachable (service dynamight, unless DYNAMIGHT_KEYCHAIN=off), else in secret.key\n"
+        "in the data dir with mode 0600; an existing secret.key is always kept. Losing the secret\n"
+        "makes stored credentials unreadable.\n");
 }
 
 } // namespace dynamight

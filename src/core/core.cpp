@@ -2,6 +2,8 @@
 
 #include "auth/authservice.h"
 #include "auth/serversecret.h"
+#include "auth/systemkeychain.h"
+#include "credentials/credentialstore.h"
 #include "jobs/jobstore.h"
 #include "logging.h"
 #include "runs/logstore.h"
@@ -13,6 +15,26 @@
 
 namespace dynamight {
 
+namespace {
+
+// Tells the operator at start, not only when a run needs them, that credentials were sealed
+// under another server secret.
+void logUndecryptableCredentials(const CredentialStore &credentials)
+{
+    const auto ids = credentials.undecryptableIds();
+    if (!ids || ids->isEmpty())
+        return;
+    QStringList names;
+    for (const qint64 id : *ids)
+        names.append(QString::number(id));
+    qCWarning(lcCredentials).noquote()
+        << "Credentials:" << ids->size() << "stored credential(s) cannot be decrypted with the"
+        << "current server secret (ids" << names.join(QStringLiteral(", ")) + QStringLiteral("):")
+        << "the server secret changed or was lost; re-enter them";
+}
+
+} // namespace
+
 Core::~Core()
 {
     m_runManager.reset();
@@ -23,7 +45,10 @@ Result<std::unique_ptr<Core>> Core::open(const CoreConfig &config)
     auto database = Database::open(config.dataDir);
     if (!database)
         return database.error();
-    auto secret = ServerSecret::load((*database)->dataDir(), config.environment);
+    std::unique_ptr<SystemKeychain> keychain;
+    if (config.useKeychain)
+        keychain = std::make_unique<SystemKeychain>();
+    auto secret = ServerSecret::load((*database)->dataDir(), config.environment, keychain.get());
     if (!secret)
         return secret.error();
     qCInfo(lcAuth).noquote() << "Auth: using the server secret from" << secret->source;
@@ -31,11 +56,16 @@ Result<std::unique_ptr<Core>> Core::open(const CoreConfig &config)
     std::unique_ptr<Core> core(new Core);
     core->m_database = *database;
     core->m_jobs = std::make_unique<JobStore>(core->m_database);
+    core->m_credentials = std::make_unique<CredentialStore>(
+        core->m_database, deriveKey(secret->value, ServerSecret::credentialEncryptionContext, 1));
+    logUndecryptableCredentials(*core->m_credentials);
     core->m_runs = std::make_unique<RunStore>(core->m_database);
     core->m_logs = std::make_unique<LogStore>(core->m_database);
     core->m_settings = std::make_unique<SettingsStore>(core->m_database);
     const QByteArray signingKey = deriveKey(secret->value, ServerSecret::tokenSigningContext, 1);
-    core->m_auth = std::make_unique<AuthService>(core->m_database, signingKey, core->m_clock);
+    const QByteArray totpKey = deriveKey(secret->value, ServerSecret::totpEncryptionContext, 1);
+    core->m_auth = std::make_unique<AuthService>(core->m_database, signingKey, core->m_clock,
+                                                 std::chrono::hours(24), totpKey);
     core->m_runnerFactory = std::make_unique<DefaultRunnerFactory>(config.rsyncProgram);
 
     const RunManager::Stores stores{*core->m_jobs, *core->m_runs, *core->m_logs, *core->m_settings};

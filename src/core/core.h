@@ -12,6 +12,7 @@
 namespace dynamight {
 
 class AuthService;
+class CredentialStore;
 class Database;
 class JobStore;
 class LogStore;
@@ -28,6 +29,8 @@ struct CoreConfig
     QString rsyncProgram = QStringLiteral("rsync");
     // Where DYNAMIGHT_SECRET is read from; the process environment unless a host overrides it.
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    // Whether a new server secret may be kept in the OS keychain (else only in secret.key).
+    bool useKeychain = true;
 };
 
 // Everything a host (the headless server or the tray app) runs: storage, the stores, the
@@ -46,6 +49,7 @@ public:
     const Clock &clock() const { return m_clock; }
     Database &database() { return *m_database; }
     JobStore &jobs() { return *m_jobs; }
+    CredentialStore &credentials() { return *m_credentials; }
     RunStore &runs() { return *m_runs; }
     LogStore &logs() { return *m_logs; }
     SettingsStore &settings() { return *m_settings; }
@@ -58,6 +62,7 @@ private:
     SystemClock m_clock;
     std::shared_ptr<Database> m_database;
     std::unique_ptr<JobStore> m_jobs;
+    std::unique_ptr<CredentialStore> m_credentials;
     std::unique_ptr<RunStore> m_runs;
     std::unique_ptr<LogStore> m_logs;
     std::unique_ptr<SettingsStore> m_settings;

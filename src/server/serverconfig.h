@@ -1,6 +1,10 @@
 #pragma once
 
+#include "auth/ratelimiter.h"
+
 #include <QHostAddress>
+#include <QList>
+#include <QPair>
 #include <QStringList>
 
 namespace dynamight {
@@ -16,6 +20,10 @@ struct ServerConfig
     bool secureCookies = false;
     qint64 maxBodyBytes = 1024 * 1024;
     QStringList allowedBrowsePaths;
+    // The failed-login limit per client address, from the DYNAMIGHT_RATE_LIMIT_* settings.
+    RateLimitPolicy rateLimit;
+    // Reverse proxies (address and prefix length) whose X-Forwarded-For header names the client.
+    QList<QPair<QHostAddress, int>> trustedProxies;
 };
 
 } // namespace dynamight

@@ -4,6 +4,7 @@ namespace dynamight {
 
 class AuthService;
 class Clock;
+class CredentialStore;
 class JobStore;
 class LogStore;
 class RunManager;
@@ -22,6 +23,7 @@ struct ServerContext
     RunManager &runManager;
     SettingsStore &settings;
     const Clock &clock;
+    CredentialStore &credentials;
 };
 
 } // namespace dynamight

@@ -1,6 +1,7 @@
 #include "auth/authservice.h"
 
 #include "auth/passwordhasher.h"
+#include "auth/passwordreset.h"
 #include "logging.h"
 #include "storage/database.h"
 
@@ -54,10 +55,13 @@ bool isUsernameCharacter(QChar c)
 } // namespace
 
 AuthService::AuthService(std::shared_ptr<Database> database, QByteArray signingKey,
-                         const Clock &clock, std::chrono::seconds sessionLifetime, QObject *parent)
+                         const Clock &clock, std::chrono::seconds sessionLifetime,
+                         QByteArray totpKey, QObject *parent)
     : QObject(parent)
     , m_users(database, clock)
     , m_sessions(database, clock)
+    , m_challenges(database, clock)
+    , m_totp(database, std::move(totpKey), clock)
     , m_tokens(signingKey)
     , m_clock(clock)
     , m_sessionLifetime(sessionLifetime)
@@ -110,7 +114,7 @@ Result<IssuedSession> AuthService::setup(const QString &username, const QString 
     return issued;
 }
 
-Result<IssuedSession> AuthService::login(const QString &username, const QString &password)
+Result<LoginResult> AuthService::login(const QString &username, const QString &password)
 {
     const auto stored = m_users.findByName(username);
     if (!stored && stored.error().kind() != Error::Kind::NotFound)
@@ -125,12 +129,73 @@ Result<IssuedSession> AuthService::login(const QString &username, const QString 
     }
 
     upgradeHash(*stored, password);
-    auto issued = issueSession(stored->user);
-    if (issued) {
-        qCInfo(lcAuth).noquote() << "Auth: user" << stored->user.username << "logged in, session"
-                                 << idPrefix(issued->sessionId);
+    if (stored->user.totpEnabled) {
+        auto token = m_challenges.create(stored->user.id, totpChallengeLifetime);
+        if (!token)
+            return token.error();
+        qCInfo(lcAuth).noquote() << "Auth: user" << stored->user.username
+                                 << "passed the password check and must send a TOTP code";
+        return LoginResult{std::nullopt, *token};
     }
-    return issued;
+
+    auto issued = issueSession(stored->user);
+    if (!issued)
+        return issued.error();
+    qCInfo(lcAuth).noquote() << "Auth: user" << stored->user.username << "logged in, session"
+                             << idPrefix(issued->sessionId);
+    return LoginResult{*issued, QString()};
+}
+
+Result<IssuedSession> AuthService::loginWithTotp(const QString &totpToken, const QString &code)
+{
+    const auto userId = m_challenges.findValid(totpToken);
+    if (!userId)
+        return userId.error();
+    if (const Status verified = m_totp.verifyCode(*userId, code); !verified) {
+        m_challenges.recordFailure(totpToken);
+        return verified.error();
+    }
+    return completeChallenge(totpToken, *userId, "a TOTP code");
+}
+
+Result<RecoveryLogin> AuthService::loginWithRecoveryCode(const QString &totpToken,
+                                                         const QString &recoveryCode)
+{
+    const auto userId = m_challenges.findValid(totpToken);
+    if (!userId)
+        return userId.error();
+    const auto remaining = m_totp.useRecoveryCode(*userId, recoveryCode);
+    if (!remaining) {
+        m_challenges.recordFailure(totpToken);
+        return remaining.error();
+    }
+    auto issued = completeChallenge(totpToken, *userId, "a recovery code");
+    if (!issued)
+        return issued.error();
+    return RecoveryLogin{*issued, *remaining};
+}
+
+Result<IssuedSession> AuthService::changePassword(const AuthenticatedSession &session,
+                                                  const QString &currentPassword,
+                                                  const QString &newPassword)
+{
+    const auto stored = m_users.findById(session.user.id);
+    if (!stored)
+        return stored.error();
+    if (!PasswordHasher::verify(currentPassword, stored->passwordHash)) {
+        qCWarning(lcAuth).noquote() << "Auth: rejected a password change of user"
+                                    << stored->user.username << "because the current password"
+                                    << "is wrong";
+        return Error::invalid(QStringLiteral("Current password is incorrect"));
+    }
+
+    const auto revoked = replacePassword(m_users, m_sessions, stored->user.id, newPassword);
+    if (!revoked)
+        return revoked.error();
+    qCInfo(lcAuth).noquote() << "Auth: user" << stored->user.username
+                             << "changed the password; revoked" << revoked->size() << "sessions";
+    emitRevoked(*revoked);
+    return issueSession(stored->user);
 }
 
 Result<AuthenticatedSession> AuthService::authenticate(const QString &token) const
@@ -192,6 +257,29 @@ Result<IssuedSession> AuthService::issueSession(const User &user)
     const TokenClaims claims{QString::number(user.id), session->id, session->createdAt,
                              session->expiresAt};
     return IssuedSession{user, m_tokens.sign(claims), session->id, session->expiresAt};
+}
+
+Result<IssuedSession> AuthService::completeChallenge(const QString &totpToken, qint64 userId,
+                                                     const char *factor)
+{
+    if (const Status consumed = m_challenges.consume(totpToken); !consumed)
+        return consumed.error();
+    const auto stored = m_users.findById(userId);
+    if (!stored)
+        return stored.error();
+
+    auto issued = issueSession(stored->user);
+    if (issued) {
+        qCInfo(lcAuth).noquote() << "Auth: user" << stored->user.username << "logged in with"
+                                 << factor << ", session" << idPrefix(issued->sessionId);
+    }
+    return issued;
+}
+
+void AuthService::emitRevoked(const QStringList &sessionIds)
+{
+    for (const QString &sessionId : sessionIds)
+        Q_EMIT sessionRevoked(sessionId);
 }
 
 Result<AuthenticatedSession> AuthService::findSession(const TokenClaims &claims) const

@@ -1,5 +1,6 @@
 #include "auth/serversecret.h"
 
+#include "auth/keychain.h"
 #include "auth/passwordhasher.h"
 #include "logging.h"
 
@@ -91,12 +92,21 @@ Error writeError(const QString &path, const QString &reason)
         QStringLiteral("Failed to write the server secret file %1: %2").arg(path, reason));
 }
 
-Result<LoadedSecret> generateSecretFile(const QString &path)
+Result<QByteArray> randomSecret()
 {
     if (const Status ready = initializeSodium(); !ready)
         return ready.error();
     QByteArray secret(ServerSecret::fileLength, Qt::Uninitialized);
     randombytes_buf(secret.data(), static_cast<size_t>(secret.size()));
+    return secret;
+}
+
+Result<LoadedSecret> generateSecretFile(const QString &path)
+{
+    const auto generated = randomSecret();
+    if (!generated)
+        return generated.error();
+    const QByteArray &secret = *generated;
 
     // QSaveFile writes a temporary file (with Qt 6.4 on Linux, an unnamed O_TMPFILE) and moves it
     // to path on commit, so a crash leaves either no file or a complete one. The mode is narrowed
@@ -115,19 +125,131 @@ Result<LoadedSecret> generateSecretFile(const QString &path)
     return LoadedSecret{secret, fileSource(path), true};
 }
 
+QString secretFilePath(const QString &dataDir)
+{
+    return QDir(dataDir).absoluteFilePath(QLatin1String(ServerSecret::fileName));
+}
+
+QString markerPath(const QString &dataDir)
+{
+    return QDir(dataDir).absoluteFilePath(QLatin1String(ServerSecret::keychainMarkerFileName));
+}
+
+// Records that dataDir's secret is in the keychain, so that a later start with the keychain
+// unreachable fails instead of generating a new secret.
+void writeKeychainMarker(const QString &path, const QString &entry)
+{
+    if (QFileInfo::exists(path))
+        return;
+    const QByteArray text = QStringLiteral(
+        "The Dynamight server secret of this data dir is kept in %1.\n"
+        "While this file exists, Dynamight refuses to start with a new secret when the keychain "
+        "is unavailable, because stored credentials cannot be decrypted without the old one.\n")
+                                .arg(entry)
+                                .toUtf8();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(ownerReadWrite)
+        || file.write(text) != text.size() || !file.commit()) {
+        qCWarning(lcAuth).noquote() << "Failed to write" << path << "cause:" << file.errorString()
+                                    << "- if the keychain is unavailable at a later start, a new "
+                                       "secret will be generated in secret.key";
+    }
+}
+
+Error keychainUnavailable(const QString &entry, const QString &cause, const QString &marker)
+{
+    return Error(Error::Kind::Unavailable,
+                 QStringLiteral("Failed to read the server secret from %1: %2. This data dir keeps "
+                                "its secret there, and starting with a new one would make every "
+                                "stored credential unreadable. Make the keychain available (unlock "
+                                "it, or start the session's Secret Service) and start again. To "
+                                "start with a new secret instead, delete %3; every stored credential "
+                                "must then be entered again.")
+                     .arg(entry, cause, marker));
+}
+
+Error wrongKeychainLength(const QString &entry, qsizetype length)
+{
+    return Error::storage(
+        QStringLiteral("The server secret in %1 is %2 bytes long instead of %3, so it is damaged or "
+                       "was replaced: restore it. Deleting the entry makes Dynamight generate a new "
+                       "secret, after which every stored credential must be entered again.")
+            .arg(entry)
+            .arg(length)
+            .arg(ServerSecret::fileLength));
+}
+
 } // namespace
 
 Result<LoadedSecret> ServerSecret::load(const QString &dataDir,
-                                        const QProcessEnvironment &environment)
+                                        const QProcessEnvironment &environment, Keychain *keychain)
 {
     if (auto secret = fromEnvironment(environment))
         return std::move(*secret);
+    if (const Status prepared = prepareDataDir(dataDir); !prepared)
+        return prepared.error();
 
-    // TODO: try the OS keychain (QtKeychain) here, between the environment and the file, once
-    // a keychain source exists. It should return std::nullopt when no keychain is reachable
-    // (QtKeychain 0.13 fails at once without D-Bus), and must keep using an existing secret.key,
-    // because stored credentials depend on the secret that encrypted them.
+    // An existing secret.key encrypted the stored credentials, so it wins over the keychain.
+    const bool fileExists = QFileInfo::exists(secretFilePath(dataDir));
+    if (keychain && !fileExists) {
+        if (auto secret = fromKeychain(dataDir, *keychain))
+            return std::move(*secret);
+    }
+    if (!keychain && !fileExists && QFileInfo::exists(markerPath(dataDir))) {
+        qCWarning(lcAuth).noquote() << "Server secret: this data dir keeps its secret in the OS "
+                                       "keychain, which is disabled; a new secret in secret.key "
+                                       "cannot decrypt the credentials stored before";
+    }
     return fromFile(dataDir);
+}
+
+QString ServerSecret::keychainKey(const QString &dataDir)
+{
+    const QFileInfo info(dataDir);
+    const QString canonical = info.canonicalFilePath();
+    return QStringLiteral("server-secret:")
+        + (canonical.isEmpty() ? QDir::cleanPath(info.absoluteFilePath()) : canonical);
+}
+
+std::optional<Result<LoadedSecret>> ServerSecret::fromKeychain(const QString &dataDir,
+                                                               Keychain &keychain)
+{
+    const QString key = keychainKey(dataDir);
+    const QString entry = keychain.describe(key);
+    const QString marker = markerPath(dataDir);
+    const bool keptThereBefore = QFileInfo::exists(marker);
+
+    const Keychain::Lookup lookup = keychain.read(key);
+    if (lookup.status == Keychain::LookupStatus::Found) {
+        if (lookup.value.size() != fileLength)
+            return Result<LoadedSecret>(wrongKeychainLength(entry, lookup.value.size()));
+        writeKeychainMarker(marker, entry);
+        return Result<LoadedSecret>(LoadedSecret{lookup.value, entry, false});
+    }
+    if (lookup.status == Keychain::LookupStatus::Unavailable) {
+        if (keptThereBefore)
+            return Result<LoadedSecret>(keychainUnavailable(entry, lookup.error, marker));
+        qCWarning(lcAuth).noquote() << "Server secret: the OS keychain is unavailable, so the secret"
+                                    << "is kept in secret.key instead. Cause:" << lookup.error;
+        return std::nullopt;
+    }
+
+    if (keptThereBefore) {
+        qCWarning(lcAuth).noquote() << "Server secret:" << entry << "is missing although this data"
+                                    << "dir kept its secret there; generating a new one, so every"
+                                    << "stored credential must be entered again";
+    }
+    const auto secret = randomSecret();
+    if (!secret)
+        return Result<LoadedSecret>(secret.error());
+    if (const Status written = keychain.write(key, *secret); !written) {
+        qCWarning(lcAuth).noquote() << "Server secret: keeping the secret in secret.key instead, because"
+                                    << written.error().message();
+        return std::nullopt;
+    }
+    writeKeychainMarker(marker, entry);
+    qCInfo(lcAuth).noquote() << "Server secret: generated a new secret in" << entry;
+    return Result<LoadedSecret>(LoadedSecret{*secret, entry, true});
 }
 
 std::optional<Result<LoadedSecret>>
@@ -153,10 +275,7 @@ ServerSecret::fromEnvironment(const QProcessEnvironment &environment)
 
 Result<LoadedSecret> ServerSecret::fromFile(const QString &dataDir)
 {
-    if (const Status prepared = prepareDataDir(dataDir); !prepared)
-        return prepared.error();
-
-    const QString path = QDir(dataDir).absoluteFilePath(QLatin1String(fileName));
+    const QString path = secretFilePath(dataDir);
     if (QFileInfo::exists(path))
         return readSecretFile(path);
     return generateSecretFile(path);

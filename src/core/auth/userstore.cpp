@@ -83,7 +83,8 @@ Result<StoredUser> UserStore::findOne(const QString &condition, const QVariant &
 {
     const auto db = m_database->connection(Database::Schema::Main);
     auto query = execute(db,
-                         QStringLiteral("SELECT id, username, password_hash FROM users WHERE ")
+                         QStringLiteral("SELECT id, username, password_hash, "
+                                        "totp_secret IS NOT NULL FROM users WHERE ")
                              + condition,
                          {value});
     if (!query)
@@ -91,8 +92,8 @@ Result<StoredUser> UserStore::findOne(const QString &condition, const QVariant &
     if (!query->next())
         return Error::notFound(QStringLiteral("User %1 not found").arg(value.toString()));
 
-    // TODO: read totpEnabled once a migration adds the TOTP columns; until then it stays false.
-    return StoredUser{User{query->value(0).toLongLong(), query->value(1).toString()},
+    return StoredUser{User{query->value(0).toLongLong(), query->value(1).toString(),
+                           query->value(3).toBool()},
                       query->value(2).toString()};
 }
 

@@ -89,6 +89,45 @@ const std::vector<Migration> &mainMigrations()
              " key TEXT PRIMARY KEY,"
              " value TEXT NOT NULL)",
          }},
+        // totp_secret and totp_pending_secret are SecretBox-sealed. Two-factor authentication is
+        // on while totp_secret is set. totp_last_step is the newest accepted time step, so that
+        // each code works once. Recovery codes and login challenge tokens are stored hashed.
+        {2,
+         "two-factor authentication: TOTP secrets, recovery codes and login challenges",
+         {
+             "ALTER TABLE users ADD COLUMN totp_secret BLOB",
+             "ALTER TABLE users ADD COLUMN totp_pending_secret BLOB",
+             "ALTER TABLE users ADD COLUMN totp_last_step INTEGER",
+             "CREATE TABLE recovery_codes ("
+             " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+             " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " code_hash TEXT NOT NULL,"
+             " used_at TEXT)",
+             "CREATE INDEX recovery_codes_user ON recovery_codes(user_id, code_hash)",
+             "CREATE TABLE login_challenges ("
+             " token_hash TEXT PRIMARY KEY,"
+             " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+             " created_at TEXT NOT NULL,"
+             " expires_at TEXT NOT NULL,"
+             " failed_attempts INTEGER NOT NULL DEFAULT 0,"
+             " used_at TEXT)",
+         }},
+        // data is the SecretBox-sealed JSON object of the provider's secret fields; name and
+        // provider_type stay in clear, so credentials can be listed without the server secret.
+        // name_key is the case-folded name that uniqueness is checked on.
+        {3,
+         "credentials",
+         {
+             "CREATE TABLE credentials ("
+             " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+             " name TEXT NOT NULL,"
+             " name_key TEXT NOT NULL UNIQUE,"
+             " provider_type TEXT NOT NULL,"
+             " data BLOB NOT NULL,"
+             " created_at TEXT NOT NULL,"
+             " updated_at TEXT NOT NULL)",
+             "CREATE INDEX jobs_credential ON jobs(credential_id)",
+         }},
     };
     return migrations;
 }

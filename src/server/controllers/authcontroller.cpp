@@ -1,6 +1,8 @@
 #include "controllers/authcontroller.h"
 
 #include "auth/authservice.h"
+#include "http/loginthrottle.h"
+#include "http/sessioncookie.h"
 #include "json/representation.h"
 #include "serverconfig.h"
 
@@ -34,6 +36,12 @@ Result<Credentials> readCredentials(const ApiRequest &request)
 
 } // namespace
 
+AuthController::AuthController(ServerContext context, LoginThrottle &throttle)
+    : Controller(context)
+    , m_throttle(throttle)
+{
+}
+
 QList<Route> AuthController::routes()
 {
     return {
@@ -43,6 +51,7 @@ QList<Route> AuthController::routes()
         {Method::Post, QStringLiteral("/api/auth/logout"), Access::Authenticated, bind(&AuthController::logout)},
         {Method::Get, QStringLiteral("/api/auth/me"), Access::Authenticated, bind(&AuthController::me)},
         {Method::Get, QStringLiteral("/api/auth/token"), Access::Authenticated, bind(&AuthController::token)},
+        {Method::Post, QStringLiteral("/api/auth/change-password"), Access::Authenticated, bind(&AuthController::changePassword)},
     };
 }
 
@@ -65,13 +74,19 @@ ApiResponse AuthController::setup(const ApiRequest &request)
 
 ApiResponse AuthController::login(const ApiRequest &request)
 {
-    const auto credentials = readCredentials(request);
-    if (!credentials)
-        return ApiResponse::fromError(credentials.error());
-    const auto session = m_context.auth.login(credentials->username, credentials->password);
-    if (!session)
-        return ApiResponse::fromError(session.error());
-    return signedIn(*session);
+    return m_throttle.attempt(request, [&] {
+        const auto credentials = readCredentials(request);
+        if (!credentials)
+            return ApiResponse::fromError(credentials.error());
+        const auto result = m_context.auth.login(credentials->username, credentials->password);
+        if (!result)
+            return ApiResponse::fromError(result.error());
+        if (result->session)
+            return signedIn(*result->session);
+        // No cookie yet: the session exists only after the second factor.
+        return ApiResponse::json(QJsonObject{{QStringLiteral("totp_required"), true},
+                                             {QStringLiteral("totp_token"), result->totpToken}});
+    });
 }
 
 ApiResponse AuthController::logout(const ApiRequest &request)
@@ -97,21 +112,29 @@ ApiResponse AuthController::token(const ApiRequest &request)
     return ApiResponse::json(QJsonObject{{QStringLiteral("token"), request.token()}});
 }
 
+ApiResponse AuthController::changePassword(const ApiRequest &request)
+{
+    const auto fields = requiredStrings(request, {QStringLiteral("current_password"), QStringLiteral("new_password")});
+    if (!fields)
+        return ApiResponse::fromError(fields.error());
+    const auto session = m_context.auth.changePassword(*request.session(), fields->at(0), fields->at(1));
+    if (!session)
+        return ApiResponse::fromError(session.error());
+
+    // The caller's old session was revoked with the others, so the response carries the new one.
+    ApiResponse response = ApiResponse::message(QStringLiteral("Password changed"));
+    addSessionCookie(response, *session, m_context);
+    return response;
+}
+
 ApiResponse AuthController::signedIn(const IssuedSession &session) const
 {
-    ApiResponse response = ApiResponse::json(userToJson(session.user));
-    const qint64 maxAge = qMax<qint64>(0, m_context.clock.now().secsTo(session.expiresAt));
-    response.addHeader("Set-Cookie", cookie(session.token, maxAge));
-    return response;
+    return signedInResponse(session, m_context);
 }
 
 QByteArray AuthController::cookie(const QString &value, qint64 maxAgeSeconds) const
 {
-    QByteArray cookie = "token=" + value.toLatin1() + "; Path=/; Max-Age=" + QByteArray::number(maxAgeSeconds)
-                        + "; HttpOnly; SameSite=Strict";
-    if (m_context.config.secureCookies)
-        cookie += "; Secure";
-    return cookie;
+    return sessionCookie(value, maxAgeSeconds, m_context.config.secureCookies);
 }
 
 } // namespace dynamight

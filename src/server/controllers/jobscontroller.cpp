@@ -1,6 +1,7 @@
 #include "controllers/jobscontroller.h"
 
 #include "clock.h"
+#include "credentials/credentialstore.h"
 #include "jobs/jobstore.h"
 #include "jobs/jobvalidator.h"
 #include "json/representation.h"
@@ -75,6 +76,8 @@ ApiResponse JobsController::create(const ApiRequest &request)
     auto job = parseJob(*body);
     if (!job)
         return ApiResponse::fromError(job.error());
+    if (const Status credential = m_context.credentials.checkJobCredential(*job); !credential)
+        return ApiResponse::fromError(credential.error());
     return presentResponse(m_context.jobs.create(*job, m_context.clock.now()), 201);
 }
 
@@ -92,6 +95,8 @@ ApiResponse JobsController::update(const ApiRequest &request)
     auto job = parseJob(*body);
     if (!job)
         return ApiResponse::fromError(job.error());
+    if (const Status credential = m_context.credentials.checkJobCredential(*job); !credential)
+        return ApiResponse::fromError(credential.error());
     return presentResponse(m_context.jobs.update(*id, *job, m_context.clock.now()));
 }
 

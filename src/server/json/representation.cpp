@@ -125,4 +125,15 @@ QJsonObject userToJson(const User &user)
     };
 }
 
+QJsonObject credentialToJson(const Credential &credential)
+{
+    return {
+        {QStringLiteral("id"), credential.id},
+        {QStringLiteral("name"), credential.name},
+        {QStringLiteral("provider_type"), destinationTypeName(credential.providerType)},
+        {QStringLiteral("created_at"), nullableTime(credential.createdAt)},
+        {QStringLiteral("updated_at"), nullableTime(credential.updatedAt)},
+    };
+}
+
 } // namespace dynamight

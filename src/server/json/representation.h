@@ -1,5 +1,6 @@
 #pragma once
 
+#include "credentials/credential.h"
 #include "models/job.h"
 #include "models/run.h"
 #include "models/user.h"
@@ -17,6 +18,8 @@ QJsonObject jobToJson(const Job &job, const std::optional<Run> &lastRun,
 QJsonObject runToJson(const Run &run);
 QJsonObject logEntryToJson(const LogEntry &entry);
 QJsonObject userToJson(const User &user);
+// The credential without its secret data, which the API never returns.
+QJsonObject credentialToJson(const Credential &credential);
 
 QJsonValue nullable(const std::optional<qint64> &value);
 QJsonValue nullable(const std::optional<int> &value);
