@@ -152,6 +152,7 @@ void TestJobValidator::invalidBodies_data()
     QTest::newRow("subdir absolute") << with(local, QStringLiteral("destination_config.backup_subdir"), QStringLiteral("/x")) << "relative path";
     QTest::newRow("subdir dotdot") << with(local, QStringLiteral("destination_config.backup_subdir"), QStringLiteral("../x")) << "'..'";
     QTest::newRow("auto mount string") << with(local, QStringLiteral("destination_config.auto_mount"), QStringLiteral("true")) << "'destination_config.auto_mount' must be a boolean";
+    QTest::newRow("usb uuid trailing newline") << with(local, QStringLiteral("destination_config.usb_uuid"), QStringLiteral("1234-ABCD\n")) << "filesystem UUID";
     QTest::newRow("usb uuid bad") << with(local, QStringLiteral("destination_config.usb_uuid"), QStringLiteral("not-a-uuid")) << "filesystem UUID";
     QTest::newRow("config unknown key") << with(local, QStringLiteral("destination_config.bucket"), QStringLiteral("x")) << "Unknown field 'destination_config.bucket'";
     QTest::newRow("unknown top key") << with(local, QStringLiteral("colour"), QStringLiteral("red")) << "Unknown field 'colour'";
@@ -171,6 +172,7 @@ void TestJobValidator::invalidBodies_data()
     QTest::newRow("s3 bucket missing") << remoteJob("s3", R"({"prefix": "x"})") << "'destination_config.bucket' is required for destination type 's3'";
     QTest::newRow("s3 bucket upper") << remoteJob("s3", R"({"bucket": "MyBucket"})") << "valid S3 bucket name";
     QTest::newRow("s3 bucket ip") << remoteJob("s3", R"({"bucket": "192.168.1.1"})") << "valid S3 bucket name";
+    QTest::newRow("s3 bucket trailing newline") << remoteJob("s3", "{\"bucket\": \"abcd\\n\"}") << "valid S3 bucket name";
     QTest::newRow("s3 bucket short") << remoteJob("s3", R"({"bucket": "ab"})") << "valid S3 bucket name";
     QTest::newRow("s3 endpoint ftp") << remoteJob("s3", R"({"bucket": "abc", "endpoint": "ftp://x"})") << "http:// or https://";
     QTest::newRow("s3 endpoint userinfo") << remoteJob("s3", R"({"bucket": "abc", "endpoint": "https://a:b@x"})") << "credential";

@@ -285,7 +285,12 @@ void TestSecretLeaks::createAndRunJobs()
         {u"name"_s, u"S3 documents"_s},
         {u"source_dirs"_s, QJsonArray{m_workspace.filePath(u"source/documents"_s)}},
         {u"destination_type"_s, u"s3"_s},
-        {u"destination_config"_s, QJsonObject{{u"bucket"_s, u"leak-test-bucket"_s}}},
+        // The test's own server, which answers every /api/ path it does not know with 404 at
+        // once, so the run's rclone fails fast and reaches no other host. (A closed port would
+        // make rclone retry for minutes.)
+        {u"destination_config"_s,
+         QJsonObject{{u"bucket"_s, u"leak-test-bucket"_s},
+                     {u"endpoint"_s, u"http://127.0.0.1:%1/api/"_s.arg(m_server->port())}}},
         {u"credential_id"_s, m_credentialIds.first()},
     };
 

@@ -1,4 +1,5 @@
 #include "apiclient.h"
+#include "processes.h"
 #include "serverprocess.h"
 #include "testtree.h"
 
@@ -49,32 +50,6 @@ ProcessResult runBinary(const QStringList &arguments, const QProcessEnvironment 
     result.standardOutput = process.readAllStandardOutput();
     result.standardError = process.readAllStandardError();
     return result;
-}
-
-QByteArray readProcFile(const QString &pid, const char *name)
-{
-    QFile file(u"/proc/"_s + pid + u'/' + QLatin1String(name));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// Returns the pids of living (not zombie) rsync processes whose command line contains `text`.
-// rsync forks its receiver and generator without exec, so they carry the same command line.
-QList<qint64> rsyncProcessesWith(const QString &text)
-{
-    QList<qint64> pids;
-    const QByteArray needle = text.toUtf8();
-    const QStringList entries = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        bool numeric = false;
-        const qint64 pid = entry.toLongLong(&numeric);
-        if (!numeric || readProcFile(entry, "comm").trimmed() != "rsync")
-            continue;
-        const QByteArray stat = readProcFile(entry, "stat");
-        const QByteArray state = stat.mid(stat.lastIndexOf(')') + 2, 1);
-        if (state != "Z" && readProcFile(entry, "cmdline").contains(needle))
-            pids << pid;
-    }
-    return pids;
 }
 
 // What a server restarted on the data of a stopped one reports about the interrupted run.

@@ -4,6 +4,7 @@
 #include "auth/authservice.h"
 #include "jobs/jobstore.h"
 #include "runs/runmanager.h"
+#include "schedule/scheduler.h"
 #include "serverlogging.h"
 #include "signalwatcher.h"
 
@@ -38,10 +39,19 @@ int runServer(const ServeOptions &options)
         return 1;
     }
 
-    const ServerContext context{options.server,     (*core)->auth(),     (*core)->jobs(),
-                                (*core)->runs(),    (*core)->logs(),     (*core)->runManager(),
-                                (*core)->settings(), (*core)->clock(),    (*core)->credentials()};
+    const ServerContext context{options.server,       (*core)->auth(),      (*core)->jobs(),
+                                (*core)->runs(),      (*core)->logs(),      (*core)->runManager(),
+                                (*core)->settings(),  (*core)->clock(),     (*core)->credentials(),
+                                (*core)->schedules(), (*core)->scheduler()};
     ApiServer server(context);
+    // Installed before the port is printed, so that a SIGTERM right after start still stops
+    // the service cleanly.
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::stopRequested, qApp, [](int signalNumber) {
+        qCInfo(lcServer) << "Stopping on signal" << signalNumber;
+        QCoreApplication::quit();
+    });
+
     const auto port = server.start();
     if (!port) {
         qCCritical(lcServer).noquote() << port.error().message();
@@ -57,12 +67,10 @@ int runServer(const ServeOptions &options)
     std::printf("Dynamight listening on http://%s:%u\n", qPrintable(address), unsigned(*port));
     std::fflush(stdout);
 
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::stopRequested, qApp, [](int signalNumber) {
-        qCInfo(lcServer) << "Stopping on signal" << signalNumber;
-        QCoreApplication::quit();
-    });
+    // Started once the server listens, so that a server that cannot start starts no runs.
+    (*core)->scheduler().start();
     const int code = QCoreApplication::exec();
+    (*core)->scheduler().stop();
     (*core)->runManager().shutdown();
     qCInfo(lcServer) << "Stopped";
     return code;

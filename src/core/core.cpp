@@ -10,6 +10,9 @@
 #include "runs/runmanager.h"
 #include "runs/runnerfactory.h"
 #include "runs/runstore.h"
+#include "schedule/scheduler.h"
+#include "schedule/schedulestore.h"
+#include "schedule/schedulertimer.h"
 #include "settings/settingsstore.h"
 #include "storage/database.h"
 
@@ -37,6 +40,7 @@ void logUndecryptableCredentials(const CredentialStore &credentials)
 
 Core::~Core()
 {
+    m_scheduler.reset();
     m_runManager.reset();
 }
 
@@ -66,7 +70,10 @@ Result<std::unique_ptr<Core>> Core::open(const CoreConfig &config)
     const QByteArray totpKey = deriveKey(secret->value, ServerSecret::totpEncryptionContext, 1);
     core->m_auth = std::make_unique<AuthService>(core->m_database, signingKey, core->m_clock,
                                                  std::chrono::hours(24), totpKey);
-    core->m_runnerFactory = std::make_unique<DefaultRunnerFactory>(config.rsyncProgram);
+    RunnerPrograms programs;
+    programs.rsync = config.rsyncProgram;
+    core->m_runnerFactory =
+        std::make_unique<DefaultRunnerFactory>(programs, core->m_credentials.get(), &core->m_clock);
 
     const RunManager::Stores stores{*core->m_jobs, *core->m_runs, *core->m_logs, *core->m_settings};
     const RunManagerOptions options{config.maxConcurrentRuns, config.cancelGracePeriod};
@@ -74,6 +81,12 @@ Result<std::unique_ptr<Core>> Core::open(const CoreConfig &config)
     const Status recovered = core->m_runManager->recoverInterruptedRuns();
     if (!recovered)
         return recovered.error();
+
+    core->m_schedules = std::make_unique<ScheduleStore>(core->m_database);
+    core->m_schedulerTimer = std::make_unique<QtSchedulerTimer>();
+    const Scheduler::Stores schedulerStores{*core->m_schedules, *core->m_jobs, *core->m_settings};
+    core->m_scheduler = std::make_unique<Scheduler>(schedulerStores, *core->m_runManager, core->m_clock,
+                                                    *core->m_schedulerTimer);
     return core;
 }
 

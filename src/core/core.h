@@ -19,6 +19,9 @@ class LogStore;
 class RunManager;
 class RunStore;
 class RunnerFactory;
+class ScheduleStore;
+class Scheduler;
+class SchedulerTimer;
 class SettingsStore;
 
 struct CoreConfig
@@ -34,8 +37,9 @@ struct CoreConfig
 };
 
 // Everything a host (the headless server or the tray app) runs: storage, the stores, the
-// authentication service and the run manager, created in dependency order and destroyed in
-// reverse, so the run manager stops its children before the stores it writes to go away.
+// authentication service, the run manager and the scheduler. They are created in dependency order
+// and destroyed in reverse, so the run manager stops its children before the stores it writes to
+// go away.
 class Core
 {
 public:
@@ -55,6 +59,9 @@ public:
     SettingsStore &settings() { return *m_settings; }
     AuthService &auth() { return *m_auth; }
     RunManager &runManager() { return *m_runManager; }
+    ScheduleStore &schedules() { return *m_schedules; }
+    // Stopped until the host calls start(), so that no run begins before the host is ready.
+    Scheduler &scheduler() { return *m_scheduler; }
 
 private:
     Core() = default;
@@ -69,6 +76,9 @@ private:
     std::unique_ptr<AuthService> m_auth;
     std::unique_ptr<RunnerFactory> m_runnerFactory;
     std::unique_ptr<RunManager> m_runManager;
+    std::unique_ptr<ScheduleStore> m_schedules;
+    std::unique_ptr<SchedulerTimer> m_schedulerTimer;
+    std::unique_ptr<Scheduler> m_scheduler;
 };
 
 } // namespace dynamight

@@ -2,8 +2,11 @@
 
 #include "controllers/authcontroller.h"
 #include "controllers/credentialscontroller.h"
+#include "controllers/jobpreviewcontroller.h"
 #include "controllers/jobscontroller.h"
+#include "controllers/providerscontroller.h"
 #include "controllers/runscontroller.h"
+#include "controllers/schedulescontroller.h"
 #include "controllers/settingscontroller.h"
 #include "controllers/systemcontroller.h"
 #include "controllers/totpcontroller.h"
@@ -12,6 +15,7 @@
 #include "serverconfig.h"
 #include "serverlogging.h"
 #include "websockethub.h"
+#include "webui.h"
 
 #include <QHttpServerRequest>
 #include <QTcpSocket>
@@ -25,6 +29,11 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
     return request.value(QByteArrayLiteral("Upgrade")).compare("websocket", Qt::CaseInsensitive) == 0;
 }
 
+bool isApiPath(const QString &path)
+{
+    return path == QLatin1String("/api") || path.startsWith(QLatin1String("/api/"));
+}
+
 } // namespace
 
 ApiServer::ApiServer(ServerContext context, QObject *parent)
@@ -33,12 +42,16 @@ ApiServer::ApiServer(ServerContext context, QObject *parent)
     , m_throttle(std::make_unique<LoginThrottle>(context.config, context.clock))
     , m_pipeline(context.config, context.auth, m_router)
     , m_hub(std::make_unique<WebSocketHub>(context, *this))
+    , m_webUi(std::make_unique<WebUi>(context.config.allowedHosts))
 {
     m_controllers.push_back(std::make_unique<AuthController>(context, *m_throttle));
     m_controllers.push_back(std::make_unique<TotpController>(context, *m_throttle));
     m_controllers.push_back(std::make_unique<JobsController>(context));
+    m_controllers.push_back(std::make_unique<JobPreviewController>(context));
     m_controllers.push_back(std::make_unique<CredentialsController>(context));
+    m_controllers.push_back(std::make_unique<ProvidersController>(context));
     m_controllers.push_back(std::make_unique<RunsController>(context));
+    m_controllers.push_back(std::make_unique<SchedulesController>(context));
     m_controllers.push_back(std::make_unique<SettingsController>(context));
     m_controllers.push_back(std::make_unique<SystemController>(context));
     for (const auto &controller : m_controllers)
@@ -65,6 +78,12 @@ Result<quint16> ApiServer::start()
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const QString path = request.url().path();
+    if (!isApiPath(path)) {
+        const ApiResponse response = m_webUi->handle(request);
+        qCDebug(lcHttp).noquote() << Router::methodName(request.method()) << path << response.status();
+        write(socket, response, path);
+        return true;
+    }
     if (path.startsWith(QLatin1String("/api/ws/"))) {
         // Write nothing: QHttpServer hands the socket to its WebSocket server after this returns,
         // and the hub authenticates the client on the open socket.

@@ -15,10 +15,11 @@ namespace dynamight {
 class Controller;
 class LoginThrottle;
 class WebSocketHub;
+class WebUi;
 
-// The HTTP and WebSocket server of the REST API. QHttpServer 6.4 requires that a handler
-// answers before it returns, so every handler here is synchronous and quick; long work (runs)
-// goes to the run manager and reports over WebSocket.
+// The HTTP and WebSocket server of the REST API and the web UI. QHttpServer 6.4 requires that
+// a handler answers before it returns, so every handler here is synchronous and quick; long
+// work (runs) goes to the run manager and reports over WebSocket.
 class ApiServer : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -44,6 +45,7 @@ private:
     std::vector<std::unique_ptr<Controller>> m_controllers;
     RequestPipeline m_pipeline;
     std::unique_ptr<WebSocketHub> m_hub;
+    std::unique_ptr<WebUi> m_webUi;
 };
 
 } // namespace dynamight

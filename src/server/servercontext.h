@@ -9,6 +9,8 @@ class JobStore;
 class LogStore;
 class RunManager;
 class RunStore;
+class ScheduleStore;
+class Scheduler;
 class SettingsStore;
 struct ServerConfig;
 
@@ -24,6 +26,9 @@ struct ServerContext
     SettingsStore &settings;
     const Clock &clock;
     CredentialStore &credentials;
+    ScheduleStore &schedules;
+    // Re-planned by the controllers after they change jobs or schedules.
+    Scheduler &scheduler;
 };
 
 } // namespace dynamight

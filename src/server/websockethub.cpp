@@ -179,6 +179,7 @@ void WebSocketHub::onRunProgress(const Run &run)
 {
     QJsonObject message = countersOf(run);
     message.insert(QStringLiteral("type"), QStringLiteral("job_progress"));
+    message.insert(QStringLiteral("bytes_per_second"), run.counters.bytesPerSecond);
     message.insert(QStringLiteral("job_id"), run.jobId);
     message.insert(QStringLiteral("run_id"), run.id);
     broadcastStatus(message);

@@ -75,7 +75,7 @@ void WebUi::loadAssets()
         return;
     }
     QByteArray body = index->body;
-    body.replace("{{ASSETS}}", "/assets/" + m_version);
+    body.replace(QByteArrayLiteral("{{ASSETS}}"), QByteArray("/assets/" + m_version));
     m_index = Asset{body, index->contentType, etagOf(body)};
     qCDebug(lcHttp).noquote() << "Web UI: serving" << m_assets.size() << "files, version"
                               << QString::fromLatin1(m_version);
@@ -90,7 +90,7 @@ ApiResponse WebUi::handle(const QHttpServerRequest &request) const
                                            .arg(QString::fromLatin1(host.left(100))));
     }
     if (request.method() != QHttpServerRequest::Method::Get) {
-        ApiResponse response = ApiResponse::error(405, QStringLiteral("The web UI only answers GET requests"));
+        ApiResponse response = ApiResponse::error(405, QStringLiteral("The web UI accepts only GET requests"));
         response.setHeader("Allow", "GET");
         return response;
     }
@@ -117,8 +117,9 @@ ApiResponse WebUi::serve(const QString &path, const QByteArray &ifNoneMatch) con
 ApiResponse WebUi::respond(const Asset &asset, const QByteArray &cacheControl,
                            const QByteArray &ifNoneMatch) const
 {
-    const bool unchanged = !ifNoneMatch.isEmpty() && ifNoneMatch.split(',').contains(asset.etag)
-                           || ifNoneMatch.trimmed() == asset.etag;
+    bool unchanged = false;
+    for (const QByteArray &tag : ifNoneMatch.split(','))
+        unchanged = unchanged || tag.trimmed() == asset.etag || tag.trimmed() == "*";
     ApiResponse response(unchanged ? 304 : 200, unchanged ? QByteArray() : asset.body, asset.contentType);
     response.setHeader("Cache-Control", cacheControl);
     response.setHeader("ETag", asset.etag);
@@ -130,7 +131,7 @@ QByteArray WebUi::contentTypeOf(const QString &fileName)
     static const QMimeDatabase database;
     const QMimeType type = database.mimeTypeForFile(fileName, QMimeDatabase::MatchExtension);
     QByteArray name = type.name().toLatin1();
-    // Browsers accept both names for module scripts; text/javascript is the standard one.
+    // Browsers accept both names for module scripts, and text/javascript is the standard one.
     if (name == "application/javascript" || name == "application/x-javascript")
         name = "text/javascript";
     const bool text = name.startsWith("text/") || name == "application/json" || name == "image/svg+xml";

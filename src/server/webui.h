@@ -15,7 +15,7 @@ namespace dynamight {
 //
 // Paths:
 // - /assets/<version>/<file> returns :/web/<file>. The version is a hash of every file, so these
-//   responses may be cached for a year; a request with an older version gets the current file
+//   responses may be cached for a year. A request with an older version gets the current file
 //   with no-cache.
 // - Any other path whose last segment has no dot returns index.html with no-cache, so deep links
 //   such as /jobs/3/edit open the app. Its {{ASSETS}} placeholders become /assets/<version>.
@@ -25,7 +25,8 @@ namespace dynamight {
 class WebUi
 {
 public:
-    // Reads every file under :/web once; the resources never change while the process runs.
+    // Reads every file under :/web once, because compiled-in resources cannot change while the
+    // process runs.
     explicit WebUi(QStringList allowedHosts);
 
     ApiResponse handle(const QHttpServerRequest &request) const;

@@ -122,9 +122,13 @@ Result<LoginResult> AuthService::login(const QString &username, const QString &p
 
     const QString &hash = stored ? stored->passwordHash : dummyHash();
     const bool matches = PasswordHasher::verify(password, hash);
-    if (!stored || !matches) {
-        // Quoted, so that control characters in a name the client sent are escaped.
-        qCWarning(lcAuth) << "Auth: failed login for user" << username.left(maxUsernameLength);
+    if (!stored) {
+        // The typed name is not logged: people type their password into the name field.
+        qCWarning(lcAuth) << "Auth: failed login for an unknown user name";
+        return invalidCredentials();
+    }
+    if (!matches) {
+        qCWarning(lcAuth).noquote() << "Auth: failed login for user" << stored->user.username;
         return invalidCredentials();
     }
 

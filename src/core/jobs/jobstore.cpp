@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "jobs/jobvalidator.h"
 #include "logging.h"
+#include "schedule/schedulestore.h"
 #include "storage/database.h"
 #include "storage/sqlerror.h"
 
@@ -67,11 +68,6 @@ QVariantList columnValues(const Job &job)
         toJsonText(QJsonDocument(syncOptionsToJson(job.syncOptions))),
         optionalId(job.credentialId),
     };
-}
-
-std::optional<int> optionalInt(const QVariant &value)
-{
-    return value.isNull() ? std::nullopt : std::optional<int>(value.toInt());
 }
 
 } // namespace
@@ -173,29 +169,9 @@ Result<QString> JobStore::copyName(const QString &name) const
     return Error::conflict(QStringLiteral("Too many copies of job '%1'; rename some first").arg(name));
 }
 
-Result<QList<ScheduleSummary>> JobStore::schedules(qint64 jobId) const
+Result<QList<Schedule>> JobStore::schedules(qint64 jobId) const
 {
-    auto query = execute(m_database->connection(Database::Schema::Main),
-                         QStringLiteral("SELECT id, schedule_type, hour, minute, day_of_week, "
-                                        "day_of_month, cron_expression, enabled FROM schedules "
-                                        "WHERE job_id = ? ORDER BY id"),
-                         {jobId});
-    if (!query)
-        return query.error();
-    QList<ScheduleSummary> schedules;
-    while (query->next()) {
-        ScheduleSummary schedule;
-        schedule.id = query->value(0).toLongLong();
-        schedule.scheduleType = query->value(1).toString();
-        schedule.hour = optionalInt(query->value(2));
-        schedule.minute = optionalInt(query->value(3));
-        schedule.dayOfWeek = optionalInt(query->value(4));
-        schedule.dayOfMonth = optionalInt(query->value(5));
-        schedule.cronExpression = query->value(6).toString();
-        schedule.enabled = query->value(7).toBool();
-        schedules.append(schedule);
-    }
-    return schedules;
+    return ScheduleStore(m_database).listForJob(jobId);
 }
 
 Result<bool> JobStore::nameTaken(const QString &name, qint64 exceptId) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/job.h"
+#include "models/schedule.h"
 #include "result.h"
 
 #include <QList>
@@ -26,7 +27,8 @@ public:
     Status remove(qint64 id);
     // Returns the first free name of the form "<name> (Copy)", "<name> (Copy 2)", ...
     Result<QString> copyName(const QString &name) const;
-    Result<QList<ScheduleSummary>> schedules(qint64 jobId) const;
+    // Returns the job's schedules as ScheduleStore::listForJob() does, for the job's JSON.
+    Result<QList<Schedule>> schedules(qint64 jobId) const;
 
 private:
     Result<bool> nameTaken(const QString &name, qint64 exceptId) const;

@@ -113,7 +113,9 @@ bool hasControlCharacter(const QString &text)
 
 bool matches(const char *pattern, const QString &text)
 {
-    return QRegularExpression(QLatin1String(pattern)).match(text).hasMatch();
+    // Anchored, because a pattern's '$' alone also matches before a trailing newline.
+    const QRegularExpression expression(QRegularExpression::anchoredPattern(QLatin1String(pattern)));
+    return expression.match(text).hasMatch();
 }
 
 Result<QString> checkText(const QString &field, const QString &text, qsizetype maxLength)

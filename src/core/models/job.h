@@ -57,16 +57,4 @@ struct LocalDestination
     QString targetFor(const QString &source) const;
 };
 
-struct ScheduleSummary
-{
-    qint64 id = 0;
-    QString scheduleType;
-    std::optional<int> hour;
-    std::optional<int> minute;
-    std::optional<int> dayOfWeek;
-    std::optional<int> dayOfMonth;
-    QString cronExpression;
-    bool enabled = true;
-};
-
 } // namespace dynamight

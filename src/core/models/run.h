@@ -43,6 +43,9 @@ struct RunCounters
     qint64 filesTransferred = 0;
     qint64 bytesTransferred = 0;
     qint64 filesDeleted = 0;
+    // The current transfer speed, for live progress only: rclone reports it, rsync runs leave
+    // it 0, and the run's record does not store it.
+    qint64 bytesPerSecond = 0;
 
     bool operator==(const RunCounters &) const = default;
 };

@@ -26,33 +26,6 @@ Error missingField(const char *field, ScheduleType type)
                               .arg(QLatin1String(field), scheduleTypeName(type)));
 }
 
-Result<ScheduleRule> ruleOf(const Schedule &schedule)
-{
-    if (schedule.type == ScheduleType::Custom) {
-        auto expression = CronExpression::parse(schedule.cronExpression);
-        if (!expression)
-            return expression.error();
-        return ScheduleRule::custom(*expression);
-    }
-
-    if (!schedule.hour)
-        return missingField("hour", schedule.type);
-    if (!schedule.minute)
-        return missingField("minute", schedule.type);
-    switch (schedule.type) {
-    case ScheduleType::Weekly:
-        if (!schedule.dayOfWeek)
-            return missingField("day_of_week", schedule.type);
-        return ScheduleRule::weekly(*schedule.dayOfWeek, *schedule.hour, *schedule.minute);
-    case ScheduleType::Monthly:
-        if (!schedule.dayOfMonth)
-            return missingField("day_of_month", schedule.type);
-        return ScheduleRule::monthly(*schedule.dayOfMonth, *schedule.hour, *schedule.minute);
-    default:
-        return ScheduleRule::daily(*schedule.hour, *schedule.minute);
-    }
-}
-
 } // namespace
 
 QString scheduleTypeName(ScheduleType type)
@@ -81,9 +54,36 @@ QStringList scheduleTypeNames()
     return names;
 }
 
+Result<ScheduleRule> scheduleRule(const Schedule &schedule)
+{
+    if (schedule.type == ScheduleType::Custom) {
+        auto expression = CronExpression::parse(schedule.cronExpression);
+        if (!expression)
+            return expression.error();
+        return ScheduleRule::custom(*expression);
+    }
+
+    if (!schedule.hour)
+        return missingField("hour", schedule.type);
+    if (!schedule.minute)
+        return missingField("minute", schedule.type);
+    switch (schedule.type) {
+    case ScheduleType::Weekly:
+        if (!schedule.dayOfWeek)
+            return missingField("day_of_week", schedule.type);
+        return ScheduleRule::weekly(*schedule.dayOfWeek, *schedule.hour, *schedule.minute);
+    case ScheduleType::Monthly:
+        if (!schedule.dayOfMonth)
+            return missingField("day_of_month", schedule.type);
+        return ScheduleRule::monthly(*schedule.dayOfMonth, *schedule.hour, *schedule.minute);
+    default:
+        return ScheduleRule::daily(*schedule.hour, *schedule.minute);
+    }
+}
+
 Result<ScheduleCalendar> calendarOf(const Schedule &schedule)
 {
-    auto rule = ruleOf(schedule);
+    auto rule = scheduleRule(schedule);
     if (!rule)
         return rule.error();
     const QTimeZone zone(schedule.timezone);

@@ -12,6 +12,7 @@
 namespace dynamight {
 
 class ScheduleCalendar;
+class ScheduleRule;
 
 // The API's schedule_type values.
 enum class ScheduleType {
@@ -48,8 +49,12 @@ struct Schedule
     QDateTime updatedAt;
 };
 
-// Builds the calendar of the schedule's run times. Fails when a field that the type needs is
-// missing or out of range, or the cron expression does not parse; validated schedules never do.
+// Builds the rule of the schedule's fields. Fails when a field that the type needs is missing
+// or out of range, or the cron expression does not parse. Validated schedules never fail.
+Result<ScheduleRule> scheduleRule(const Schedule &schedule);
+
+// Builds the calendar of the schedule's run times in its zone. Fails as scheduleRule() does, and
+// when the zone is not known.
 Result<ScheduleCalendar> calendarOf(const Schedule &schedule);
 
 } // namespace dynamight

@@ -95,7 +95,8 @@ Status RunManager::recoverInterruptedRuns()
     return {};
 }
 
-Result<Run> RunManager::start(qint64 jobId, RunTrigger trigger, std::optional<qint64> scheduleId)
+Result<Run> RunManager::start(qint64 jobId, RunTrigger trigger, std::optional<qint64> scheduleId,
+                              const QString &note)
 {
     const auto job = m_stores.jobs.find(jobId);
     if (!job)
@@ -114,6 +115,8 @@ Result<Run> RunManager::start(qint64 jobId, RunTrigger trigger, std::optional<qi
     m_runOfJob.insert(jobId, run->id);
     m_queue.append(run->id);
     m_logWriter.begin(run->id, m_stores.settings.maxLogLinesPerRun());
+    if (!note.isEmpty())
+        m_logWriter.append(run->id, LogLevel::Info, note);
     qCInfo(lcRuns).noquote() << "Runs: queued run" << run->id << "of job" << jobId << "(" << job->name
                              << ", trigger" << runTriggerName(trigger) << ")";
     Q_EMIT runQueued(*run);

@@ -55,7 +55,11 @@ public:
     // process group of theirs that survived. Call once at start, before any run starts.
     Status recoverInterruptedRuns();
 
-    Result<Run> start(qint64 jobId, RunTrigger trigger, std::optional<qint64> scheduleId = {});
+    // Queues a run of the job and starts it when a slot is free. Returns Conflict while the job
+    // has an active run. A non-empty note becomes the run's first log line, such as the due time that a
+    // scheduled catch-up run makes up for.
+    Result<Run> start(qint64 jobId, RunTrigger trigger, std::optional<qint64> scheduleId = {},
+                      const QString &note = {});
     Status cancel(qint64 jobId);
     std::optional<qint64> activeRunOfJob(qint64 jobId) const;
     bool isRunActive(qint64 runId) const;

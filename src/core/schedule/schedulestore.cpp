@@ -112,8 +112,10 @@ Result<Schedule> ScheduleStore::create(Schedule schedule, const QDateTime &now)
     if (!query)
         return query.error();
     const qint64 id = query->lastInsertId().toLongLong();
-    qCInfo(lcScheduler).noquote() << "Schedules: created schedule" << id << "of job" << schedule.jobId
-                                  << "(" << scheduleTypeName(schedule.type) << "in" << schedule.timezone << ")";
+    qCInfo(lcScheduler).noquote() << QStringLiteral("Schedules: created schedule %1 of job %2 (%3 in %4)")
+                                         .arg(id)
+                                         .arg(schedule.jobId)
+                                         .arg(scheduleTypeName(schedule.type), QString::fromUtf8(schedule.timezone));
     return find(id);
 }
 
@@ -131,9 +133,10 @@ Result<Schedule> ScheduleStore::update(qint64 id, Schedule schedule, const QDate
         return query.error();
     if (query->numRowsAffected() == 0)
         return Error::notFound(QStringLiteral("Schedule %1 not found").arg(id));
-    qCInfo(lcScheduler).noquote() << "Schedules: updated schedule" << id << "("
-                                  << scheduleTypeName(schedule.type) << "in" << schedule.timezone
-                                  << (schedule.enabled ? "enabled" : "disabled") << ")";
+    qCInfo(lcScheduler).noquote() << QStringLiteral("Schedules: updated schedule %1 (%2 in %3, %4)")
+                                         .arg(id)
+                                         .arg(scheduleTypeName(schedule.type), QString::fromUtf8(schedule.timezone),
+                                              schedule.enabled ? QStringLiteral("enabled") : QStringLiteral("disabled"));
     return find(id);
 }
 

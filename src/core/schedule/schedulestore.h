@@ -21,13 +21,14 @@ public:
     Result<QList<Schedule>> list() const;
     Result<QList<Schedule>> listForJob(qint64 jobId) const;
     Result<Schedule> find(qint64 id) const;
-    // Stores a new schedule of schedule.jobId with no next_run yet; NotFound when the job is not.
+    // Stores a new schedule of schedule.jobId with no next_run yet. Returns NotFound when the job
+    // does not exist.
     Result<Schedule> create(Schedule schedule, const QDateTime &now);
     // Replaces the settings of a schedule and clears its next_run, so that the scheduler plans it
     // afresh. The job and created_at stay.
     Result<Schedule> update(qint64 id, Schedule schedule, const QDateTime &now);
     Status remove(qint64 id);
-    // Stores the next due time; an invalid time stores null.
+    // Stores the next due time. An invalid time stores null.
     Status setNextRun(qint64 id, const QDateTime &nextRun);
 
 private:

@@ -8,7 +8,7 @@
 
 namespace dynamight {
 
-// What a schedule body that leaves fields out is completed with.
+// The values that complete a schedule body which leaves fields out.
 struct ScheduleDefaults
 {
     // The zone of a schedule that names none, normally defaultTimeZoneId().

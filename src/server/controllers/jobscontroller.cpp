@@ -7,6 +7,7 @@
 #include "json/representation.h"
 #include "runs/runmanager.h"
 #include "runs/runstore.h"
+#include "schedule/scheduler.h"
 
 namespace dynamight {
 
@@ -97,7 +98,11 @@ ApiResponse JobsController::update(const ApiRequest &request)
         return ApiResponse::fromError(job.error());
     if (const Status credential = m_context.credentials.checkJobCredential(*job); !credential)
         return ApiResponse::fromError(credential.error());
-    return presentResponse(m_context.jobs.update(*id, *job, m_context.clock.now()));
+    const auto updated = m_context.jobs.update(*id, *job, m_context.clock.now());
+    // Enabling or disabling the job changes when its schedules run.
+    if (updated)
+        m_context.scheduler.replan();
+    return presentResponse(updated);
 }
 
 ApiResponse JobsController::remove(const ApiRequest &request)
@@ -108,6 +113,7 @@ ApiResponse JobsController::remove(const ApiRequest &request)
     const Status removed = m_context.runManager.removeJob(*id);
     if (!removed)
         return ApiResponse::fromError(removed.error());
+    m_context.scheduler.replan();
     return ApiResponse::message(QStringLiteral("Job deleted"));
 }
 

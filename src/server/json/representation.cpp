@@ -37,20 +37,6 @@ QJsonObject lastRunToJson(const Run &run)
     };
 }
 
-QJsonObject scheduleToJson(const ScheduleSummary &schedule)
-{
-    return {
-        {QStringLiteral("id"), schedule.id},
-        {QStringLiteral("schedule_type"), schedule.scheduleType},
-        {QStringLiteral("enabled"), schedule.enabled},
-        {QStringLiteral("hour"), nullable(schedule.hour)},
-        {QStringLiteral("minute"), nullable(schedule.minute)},
-        {QStringLiteral("day_of_week"), nullable(schedule.dayOfWeek)},
-        {QStringLiteral("day_of_month"), nullable(schedule.dayOfMonth)},
-        {QStringLiteral("cron_expression"), nullableText(schedule.cronExpression)},
-    };
-}
-
 QJsonArray commandsToJson(const QList<QStringList> &commands)
 {
     QJsonArray array;
@@ -62,10 +48,10 @@ QJsonArray commandsToJson(const QList<QStringList> &commands)
 } // namespace
 
 QJsonObject jobToJson(const Job &job, const std::optional<Run> &lastRun,
-                      const QList<ScheduleSummary> &schedules)
+                      const QList<Schedule> &schedules)
 {
     QJsonArray scheduleArray;
-    for (const ScheduleSummary &schedule : schedules)
+    for (const Schedule &schedule : schedules)
         scheduleArray.append(scheduleToJson(schedule));
 
     return {
@@ -82,6 +68,25 @@ QJsonObject jobToJson(const Job &job, const std::optional<Run> &lastRun,
         {QStringLiteral("updated_at"), toApiTime(job.updatedAt)},
         {QStringLiteral("last_run"), lastRun ? QJsonValue(lastRunToJson(*lastRun)) : QJsonValue()},
         {QStringLiteral("schedules"), scheduleArray},
+    };
+}
+
+QJsonObject scheduleToJson(const Schedule &schedule)
+{
+    return {
+        {QStringLiteral("id"), schedule.id},
+        {QStringLiteral("job_id"), schedule.jobId},
+        {QStringLiteral("enabled"), schedule.enabled},
+        {QStringLiteral("schedule_type"), scheduleTypeName(schedule.type)},
+        {QStringLiteral("hour"), nullable(schedule.hour)},
+        {QStringLiteral("minute"), nullable(schedule.minute)},
+        {QStringLiteral("day_of_week"), nullable(schedule.dayOfWeek)},
+        {QStringLiteral("day_of_month"), nullable(schedule.dayOfMonth)},
+        {QStringLiteral("cron_expression"), nullableText(schedule.cronExpression)},
+        {QStringLiteral("timezone"), QString::fromUtf8(schedule.timezone)},
+        {QStringLiteral("next_run"), nullableTime(schedule.nextRun)},
+        {QStringLiteral("created_at"), nullableTime(schedule.createdAt)},
+        {QStringLiteral("updated_at"), nullableTime(schedule.updatedAt)},
     };
 }
 

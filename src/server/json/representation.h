@@ -3,6 +3,7 @@
 #include "credentials/credential.h"
 #include "models/job.h"
 #include "models/run.h"
+#include "models/schedule.h"
 #include "models/user.h"
 
 #include <QJsonArray>
@@ -14,7 +15,9 @@ namespace dynamight {
 
 // The JSON shapes of the API reference, built from core models.
 QJsonObject jobToJson(const Job &job, const std::optional<Run> &lastRun,
-                      const QList<ScheduleSummary> &schedules);
+                      const QList<Schedule> &schedules);
+// The schedule as GET /jobs/:id/schedules and the job's schedules array show it.
+QJsonObject scheduleToJson(const Schedule &schedule);
 QJsonObject runToJson(const Run &run);
 QJsonObject logEntryToJson(const LogEntry &entry);
 QJsonObject userToJson(const User &user);
