@@ -1,9 +1,11 @@
 #include "apiclient.h"
+#include "auth/serversecret.h"
 #include "serverprocess.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageAuthenticationCode>
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
@@ -80,6 +82,7 @@ private Q_SLOTS:
     void bearerTokenAuthenticates();
     void tamperedTokenRejected_data();
     void tamperedTokenRejected();
+    void resignedTokenAccepted();
     void routesRequireSession_data();
     void routesRequireSession();
     void logoutEndsSession();
@@ -340,6 +343,24 @@ void TestAuthApi::tamperedTokenRejected_data()
     const QByteArray payload = base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
     QTest::newRow("payload changed") << parts.at(0) + '.' + payload + '.' + parts.at(2);
 
+    // Correctly signed tokens whose only fault is the key or the time: the server's signing key
+    // is derived from the secret.key file of its data dir, as the server derives it.
+    const auto sign = [](const QByteArray &key, const QByteArray &signedPart) -> QByteArray {
+        return signedPart + '.'
+               + base64Url(QMessageAuthenticationCode::hash(signedPart, key, QCryptographicHash::Sha256));
+    };
+    QTest::newRow("other key") << sign(QByteArray(32, 'k'), parts.at(0) + '.' + parts.at(1));
+    QFile secretFile(m_server->dataDir() + u"/secret.key"_s);
+    QVERIFY(secretFile.open(QIODevice::ReadOnly));
+    const QByteArray serverKey = dynamight::deriveKey(secretFile.readAll(),
+                                                      dynamight::ServerSecret::tokenSigningContext, 1);
+    QJsonObject expired = QJsonDocument::fromJson(fromBase64Url(parts.at(1))).object();
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    expired.insert(u"iat"_s, now - 7200);
+    expired.insert(u"exp"_s, now - 3600);
+    const QByteArray expiredPayload = base64Url(QJsonDocument(expired).toJson(QJsonDocument::Compact));
+    QTest::newRow("expired") << sign(serverKey, parts.at(0) + '.' + expiredPayload);
+
     const QByteArray none = base64Url(R"({"alg":"none","typ":"JWT"})");
     QTest::newRow("alg none") << none + '.' + parts.at(1) + '.';
     QTest::newRow("signature removed") << parts.at(0) + '.' + parts.at(1);
@@ -360,6 +381,25 @@ void TestAuthApi::tamperedTokenRejected()
         fresh.send("GET", u"/api/auth/me"_s, {}, {{"Authorization", "Bearer " + token}});
     QCOMPARE(viaBearer.status, 401);
     QCOMPARE(viaBearer.object(), unauthorizedBody());
+}
+
+// Proves that the test derives the server's signing key correctly, so that the "expired" row of
+// tamperedTokenRejected fails for its time and not for its signature.
+void TestAuthApi::resignedTokenAccepted()
+{
+    const QList<QByteArray> parts = m_admin->tokenCookie().split('.');
+    QCOMPARE(parts.size(), 3);
+    QFile secretFile(m_server->dataDir() + u"/secret.key"_s);
+    QVERIFY(secretFile.open(QIODevice::ReadOnly));
+    const QByteArray key = dynamight::deriveKey(secretFile.readAll(),
+                                                dynamight::ServerSecret::tokenSigningContext, 1);
+    const QByteArray signedPart = parts.at(0) + '.' + parts.at(1);
+    const QByteArray token = signedPart + '.'
+                             + base64Url(QMessageAuthenticationCode::hash(signedPart, key, QCryptographicHash::Sha256));
+    QCOMPARE(token, m_admin->tokenCookie());
+
+    const HttpReply reply = getWithToken(u"/api/auth/me"_s, token);
+    QCOMPARE(reply.status, 200);
 }
 
 void TestAuthApi::routesRequireSession_data()
