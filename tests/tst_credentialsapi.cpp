@@ -352,8 +352,9 @@ void TestCredentialsApi::createRejected_data()
     QTest::newRow("sftp key not a key")
         << credentialBody(u"x"_s, u"sftp"_s, {{u"private_key"_s, secretValue(u"not-a-key"_s)}})
         << u"'data.private_key'"_s;
-    QTest::newRow("sftp password newline")
-        << credentialBody(u"x"_s, u"sftp"_s, {{u"password"_s, secretValue(u"two\nlines"_s)}})
+    QTest::newRow("sftp password NUL")
+        << credentialBody(u"x"_s, u"sftp"_s,
+                          {{u"password"_s, secretValue(u"two"_s + QChar(0) + u"parts"_s)}})
         << u"'data.password'"_s;
     QTest::newRow("webdav password missing")
         << credentialBody(u"x"_s, u"webdav"_s, {{u"username"_s, u"user"_s}})

@@ -115,6 +115,10 @@ void TestCredentialValidator::validCredentialAccepted_data()
     const QJsonObject password{{u"password"_s, u"secret password with spaces"_s}};
     QTest::newRow("sftp password")
         << body(u"sftp"_s, password) << DestinationType::Sftp << password;
+    // Passwords may hold any character but NUL: rclone's config receives them obscured.
+    const QJsonObject oddPassword{{u"password"_s, u"$ \"quoted\" 'single' back\\slash\nnew line"_s}};
+    QTest::newRow("sftp password with newline and quotes")
+        << body(u"sftp"_s, oddPassword) << DestinationType::Sftp << oddPassword;
     const QJsonObject openSsh{{u"private_key"_s, openSshKey}};
     QTest::newRow("sftp openssh key")
         << body(u"sftp"_s, openSsh) << DestinationType::Sftp << openSsh;
@@ -211,8 +215,11 @@ void TestCredentialValidator::invalidCredentialRejected_data()
         << body(u"sftp"_s,
                 {{u"private_key"_s, QString(openSshKey).replace(u"END OPENSSH"_s, u"END RSA"_s)}})
         << u"'data.private_key'"_s;
-    QTest::newRow("sftp password newline")
-        << body(u"sftp"_s, {{u"password"_s, u"line1\nline2"_s}}) << u"'data.password'"_s;
+    QTest::newRow("sftp password NUL")
+        << body(u"sftp"_s, {{u"password"_s, QString(u"line1"_s + QChar(0) + u"line2"_s)}}) << u"'data.password'"_s;
+    QTest::newRow("s3 secret key newline")
+        << body(u"s3"_s, QJsonObject{{u"access_key_id"_s, u"AKIA"_s}, {u"secret_access_key"_s, u"a\nb"_s}})
+        << u"'data.secret_access_key'"_s;
 
     QTest::newRow("webdav username missing")
         << body(u"webdav"_s, {{u"password"_s, u"davpassword"_s}}) << u"'data.username'"_s;

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void previewAcrossDst_data();
     void previewAcrossDst();
     void previewDefaults();
+    void previewUnsavedRejectsInvalid();
     void previewRejectsInvalid_data();
     void previewRejectsInvalid();
     void schedulesNeedSession();
@@ -517,6 +518,30 @@ void TestSchedulesApi::previewAcrossDst()
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.object().value(u"schedule_id"_s).toInteger(), id);
     QCOMPARE(previewPairs(reply.object()), expected);
+
+    // The same body previewed before it is saved gives the same runs.
+    const HttpReply unsaved = m_client->send("POST", u"/api/schedules/preview?"_s + query, json,
+                                             {{"Content-Type", "application/json"}});
+    QCOMPARE(unsaved.status, 200);
+    QVERIFY(unsaved.object().value(u"schedule_id"_s).isNull());
+    QCOMPARE(previewPairs(unsaved.object()), expected);
+}
+
+void TestSchedulesApi::previewUnsavedRejectsInvalid()
+{
+    const QList<QPair<QByteArray, QString>> cases{
+        {R"({"schedule_type": "custom", "cron_expression": "61 * * * *"})", u"cron_expression"_s},
+        {R"({"schedule_type": "daily", "hour": 24, "minute": 0})", u"hour"_s},
+        {R"({"schedule_type": "weekly", "hour": 1, "minute": 0})", u"day_of_week"_s},
+        {R"({"schedule_type": "daily", "hour": 1, "minute": 0, "timezone": "Mars/Olympus"})", u"timezone"_s},
+        {"{not json", u"JSON"_s},
+    };
+    for (const auto &[body, field] : cases) {
+        const HttpReply reply = m_client->send("POST", u"/api/schedules/preview"_s, body,
+                                               {{"Content-Type", "application/json"}});
+        QCOMPARE(reply.status, 400);
+        QVERIFY2(reply.object().value(u"message"_s).toString().contains(field), reply.body.constData());
+    }
 }
 
 void TestSchedulesApi::previewDefaults()

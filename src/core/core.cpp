@@ -6,6 +6,7 @@
 #include "credentials/credentialstore.h"
 #include "jobs/jobstore.h"
 #include "logging.h"
+#include "runner/rcloneworkspace.h"
 #include "runs/logstore.h"
 #include "runs/runmanager.h"
 #include "runs/runnerfactory.h"
@@ -81,6 +82,8 @@ Result<std::unique_ptr<Core>> Core::open(const CoreConfig &config)
     const Status recovered = core->m_runManager->recoverInterruptedRuns();
     if (!recovered)
         return recovered.error();
+    if (const int removed = RcloneWorkspace::removeLeftovers(); removed > 0)
+        qCWarning(lcRuns) << "Runs: deleted" << removed << "rclone config folders left by a service that stopped";
 
     core->m_schedules = std::make_unique<ScheduleStore>(core->m_database);
     core->m_schedulerTimer = std::make_unique<QtSchedulerTimer>();

@@ -6,6 +6,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <sys/prctl.h>
 
 ServerProcess::ServerProcess(const QString &dataDir)
 {
@@ -34,6 +35,8 @@ bool ServerProcess::start(const QStringList &extraArguments, const QProcessEnvir
                                                                    : environment;
     processEnvironment.remove(QStringLiteral("DYNAMIGHT_SECRET"));
     m_process.setProcessEnvironment(processEnvironment);
+    // The server dies with the test, so a test that crashes leaves no server behind.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process.setProgram(binary());
     m_process.setArguments(QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
                                        QStringLiteral("--data-dir"), m_dataDir}

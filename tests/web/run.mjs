@@ -94,6 +94,8 @@ async function launchBrowser(playwright, options, profileDir) {
     // Keeps Chromium off the network: no updates, no sync, no background requests.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
+    // Chromium's crash handler and caches write below these, so they stay in the temp folder.
+    env: { ...process.env, XDG_CONFIG_HOME: join(profileDir, 'config'), XDG_CACHE_HOME: join(profileDir, 'cache') },
     viewport: { width: 1280, height: 860 },
     locale: 'en-US',
     timezoneId: 'Europe/Berlin',

@@ -223,8 +223,8 @@ async function addDailySchedule(state) {
   await schedule.getByLabel('Time', { exact: true }).fill('02:30');
   const zone = await schedule.getByLabel('Time zone', { exact: true }).inputValue();
   if (zone !== 'Europe/Berlin') throw new Error(`The schedule's zone defaulted to ${zone}, expected the browser's`);
-  // The server previews saved schedules only, so the editor shows the runs once the job is saved.
-  await expectText(schedule.locator('.schedule-preview'), 'once the job is saved');
+  // A new schedule is previewed from its form values, in its own zone, before it is saved.
+  await expectText(schedule.locator('.schedule-preview'), 'Next runs (');
 }
 
 async function previewRun(state) {

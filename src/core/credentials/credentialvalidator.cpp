@@ -11,9 +11,12 @@ namespace dynamight {
 namespace {
 
 enum class SecretKind {
-    // Passwords, key ids and tokens. They go into one line of the per-run rclone config file,
+    // Key ids, secret keys and tokens. They go into one line of the per-run rclone config file,
     // so a control character such as a newline is rejected: it could start another setting.
     SingleLine,
+    // Passwords and passphrases, which may contain any character but NUL, line breaks included:
+    // the rclone runner writes them obscured (base64url), never as raw text.
+    Password,
     // A private key in OpenSSH or PEM text, several lines.
     PrivateKey,
     // An integer number of seconds since 1970-01-01T00:00:00Z.
@@ -42,13 +45,13 @@ const std::vector<DataField> &dataFields(DestinationType type)
     };
     // Exactly one of password and private_key; checkSftpChoice() enforces it.
     static const std::vector<DataField> sftp{
-        {"password", SecretKind::SingleLine, false, 1024},
+        {"password", SecretKind::Password, false, 1024},
         {"private_key", SecretKind::PrivateKey, false, 32768},
-        {"passphrase", SecretKind::SingleLine, false, 1024},
+        {"passphrase", SecretKind::Password, false, 1024},
     };
     static const std::vector<DataField> webDav{
         {"username", SecretKind::SingleLine, true, 255},
-        {"password", SecretKind::SingleLine, true, 1024},
+        {"password", SecretKind::Password, true, 1024},
     };
     static const std::vector<DataField> oauth{
         {"access_token", SecretKind::SingleLine, true, 8192},
@@ -113,6 +116,11 @@ Status checkSecretText(const DataField &rule, const QString &field, const QStrin
                                 QStringLiteral("must be a private key in OpenSSH or PEM format, "
                                                "from its -----BEGIN line to its -----END line"));
         }
+        return {};
+    }
+    if (rule.kind == SecretKind::Password) {
+        if (text.contains(QChar(0)))
+            return invalidField(field, QStringLiteral("must not contain a NUL character"));
         return {};
     }
     if (hasControlCharacter(text, false))

@@ -3,9 +3,12 @@
 #include "runner/processgroup.h"
 #include "runner/rcloneremote.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+
+#include <unistd.h>
 
 namespace dynamight {
 
@@ -44,7 +47,10 @@ RcloneWorkspace::~RcloneWorkspace() { m_directory.remove(); }
 Result<std::unique_ptr<RcloneWorkspace>> RcloneWorkspace::create()
 {
     const QString base = runtimeBase();
-    std::unique_ptr<RcloneWorkspace> workspace(new RcloneWorkspace(base + QStringLiteral("/dynamight-rclone-XXXXXX")));
+    // The service's process id in the name lets removeLeftovers() tell a crashed service's
+    // folders from those of a service that is still running.
+    const QString templatePath = QStringLiteral("%1/dynamight-rclone-%2-XXXXXX").arg(base).arg(QCoreApplication::applicationPid());
+    std::unique_ptr<RcloneWorkspace> workspace(new RcloneWorkspace(templatePath));
     if (!workspace->m_directory.isValid()) {
         return Error::internal(QStringLiteral("Failed to create a private folder for rclone's config in %1: %2")
                                    .arg(base, workspace->m_directory.errorString()));
@@ -52,6 +58,24 @@ Result<std::unique_ptr<RcloneWorkspace>> RcloneWorkspace::create()
     // QTemporaryDir creates the folder with mode 0700 (mkdtemp); make sure of it.
     QFile::setPermissions(workspace->path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     return workspace;
+}
+
+int RcloneWorkspace::removeLeftovers()
+{
+    const QDir base(runtimeBase());
+    const QStringList names = base.entryList({QStringLiteral("dynamight-rclone-*")}, QDir::Dirs | QDir::NoDotAndDotDot);
+    int removed = 0;
+    for (const QString &name : names) {
+        const QString pid = name.section(QLatin1Char('-'), 2, 2);
+        bool numeric = false;
+        pid.toLongLong(&numeric);
+        const QFileInfo info(base.filePath(name));
+        if (!numeric || info.ownerId() != ::getuid() || QFileInfo::exists(QStringLiteral("/proc/") + pid))
+            continue;
+        if (QDir(info.filePath()).removeRecursively())
+            ++removed;
+    }
+    return removed;
 }
 
 QString RcloneWorkspace::configPath() const { return m_directory.filePath(QStringLiteral("rclone.conf")); }

@@ -21,6 +21,9 @@ class RcloneWorkspace
 {
 public:
     static Result<std::unique_ptr<RcloneWorkspace>> create();
+    // Deletes the folders, with the rclone configs and secrets in them, that services which
+    // died without cleaning up left behind, and returns how many it deleted.
+    static int removeLeftovers();
     ~RcloneWorkspace();
 
     QString path() const { return m_directory.path(); }

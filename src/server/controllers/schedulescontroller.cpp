@@ -48,6 +48,34 @@ Result<QDateTime> previewStart(const ApiRequest &request, const QDateTime &now)
     return after.toUTC();
 }
 
+// Lists the next runs of schedule after the optional `after` query parameter (default now), with
+// `count` entries, in UTC and in the schedule's zone.
+ApiResponse previewResponse(const ApiRequest &request, const Schedule &schedule, const QDateTime &now)
+{
+    const auto count = request.queryInt(QStringLiteral("count"), defaultPreviewCount, 1, maxPreviewCount);
+    if (!count)
+        return ApiResponse::fromError(count.error());
+    const auto after = previewStart(request, now);
+    if (!after)
+        return ApiResponse::fromError(after.error());
+    const auto calendar = calendarOf(schedule);
+    if (!calendar)
+        return ApiResponse::fromError(calendar.error());
+    const auto runs = calendar->nextRuns(*after, *count);
+    if (!runs)
+        return ApiResponse::fromError(runs.error());
+
+    const QTimeZone zone(schedule.timezone);
+    QJsonArray array;
+    for (const QDateTime &run : *runs) {
+        array.append(QJsonObject{{QStringLiteral("utc"), toApiTime(run)},
+                                 {QStringLiteral("local"), localTimeText(run, zone)}});
+    }
+    return ApiResponse::json(QJsonObject{{QStringLiteral("schedule_id"), schedule.id > 0 ? QJsonValue(schedule.id) : QJsonValue()},
+                                         {QStringLiteral("timezone"), QString::fromUtf8(schedule.timezone)},
+                                         {QStringLiteral("runs"), array}});
+}
+
 } // namespace
 
 QList<Route> SchedulesController::routes()
@@ -63,6 +91,8 @@ QList<Route> SchedulesController::routes()
          bind(&SchedulesController::remove)},
         {Method::Get, QStringLiteral("/api/schedules/:id/preview"), Access::Authenticated,
          bind(&SchedulesController::preview)},
+        {Method::Post, QStringLiteral("/api/schedules/preview"), Access::Authenticated,
+         bind(&SchedulesController::previewUnsaved)},
     };
 }
 
@@ -151,31 +181,24 @@ ApiResponse SchedulesController::preview(const ApiRequest &request)
     const auto id = request.id(QStringLiteral("id"), QStringLiteral("schedule"));
     if (!id)
         return ApiResponse::fromError(id.error());
-    const auto count = request.queryInt(QStringLiteral("count"), defaultPreviewCount, 1, maxPreviewCount);
-    if (!count)
-        return ApiResponse::fromError(count.error());
-    const auto after = previewStart(request, m_context.clock.now());
-    if (!after)
-        return ApiResponse::fromError(after.error());
     const auto schedule = m_context.schedules.find(*id);
     if (!schedule)
         return ApiResponse::fromError(schedule.error());
+    return previewResponse(request, *schedule, m_context.clock.now());
+}
 
-    const auto calendar = calendarOf(*schedule);
-    if (!calendar)
-        return ApiResponse::fromError(calendar.error());
-    const auto runs = calendar->nextRuns(*after, *count);
-    if (!runs)
-        return ApiResponse::fromError(runs.error());
-    const QTimeZone zone(schedule->timezone);
-    QJsonArray array;
-    for (const QDateTime &run : *runs) {
-        array.append(QJsonObject{{QStringLiteral("utc"), toApiTime(run)},
-                                 {QStringLiteral("local"), localTimeText(run, zone)}});
-    }
-    return ApiResponse::json(QJsonObject{{QStringLiteral("schedule_id"), schedule->id},
-                                         {QStringLiteral("timezone"), QString::fromUtf8(schedule->timezone)},
-                                         {QStringLiteral("runs"), array}});
+// Previews a schedule body as POST /jobs/:id/schedules takes it, before it is saved, so that an
+// editor can show the next runs while the user types.
+ApiResponse SchedulesController::previewUnsaved(const ApiRequest &request)
+{
+    const auto body = request.jsonObject();
+    if (!body)
+        return ApiResponse::fromError(body.error());
+    const QDateTime now = m_context.clock.now();
+    const auto schedule = parseSchedule(*body, ScheduleDefaults{defaultTimeZoneId(), now});
+    if (!schedule)
+        return ApiResponse::fromError(schedule.error());
+    return previewResponse(request, *schedule, now);
 }
 
 ApiResponse SchedulesController::replannedResponse(const Result<Schedule> &schedule, int status)

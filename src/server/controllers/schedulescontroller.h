@@ -22,6 +22,7 @@ private:
     ApiResponse update(const ApiRequest &request);
     ApiResponse remove(const ApiRequest &request);
     ApiResponse preview(const ApiRequest &request);
+    ApiResponse previewUnsaved(const ApiRequest &request);
 
     // Re-plans the scheduler and returns the schedule as it then is.
     ApiResponse replannedResponse(const Result<Schedule> &schedule, int status = 200);

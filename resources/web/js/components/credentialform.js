@@ -119,7 +119,10 @@ class CredentialForm {
         continue;
       }
       if (spec.datetime) data[key] = Math.floor(new Date(value).getTime() / 1000);
-      else if (!spec.multiline && /\p{Cc}/u.test(value)) errors.push([control, t('validation.controlCharacters')]);
+      // Passwords and passphrases reach rclone obscured, so the server accepts any character in them.
+      else if (!spec.multiline && !['password', 'passphrase'].includes(key) && /\p{Cc}/u.test(value)) {
+        errors.push([control, t('validation.controlCharacters')]);
+      }
       else data[key] = value;
     }
     return [data, errors];

@@ -11,6 +11,7 @@ import { cronError, integerError } from '../validation.js';
 export const scheduleTypes = ['daily', 'weekly', 'monthly', 'custom'];
 const previewCount = 5;
 let previewMissing = false;
+let unsavedPreviewMissing = false;
 
 function weekdayNames() {
   // 1 January 2023 was a Sunday, the API's day 0.
@@ -143,23 +144,33 @@ export class ScheduleEditor {
     this.previewTimer = setTimeout(() => this.loadPreview(), delay);
   }
 
-  // The server previews saved schedules only, so a new or changed one shows its runs once saved.
+  // A saved, unchanged schedule is previewed by id; a new or changed one by its body, before it
+  // is saved. Without the server's preview routes, the editor falls back to the saved next_run.
   async loadPreview() {
-    if (!this.id || this.isChanged()) {
+    const unsaved = !this.id || this.isChanged();
+    if (unsaved && unsavedPreviewMissing) {
       replace(this.preview, h('p', { class: 'muted' }, t('schedules.previewAfterSave')));
       return;
     }
-    if (previewMissing) {
+    if (!unsaved && previewMissing) {
       this.renderSavedNextRun();
       return;
     }
     const request = ++this.previewRequest;
     try {
-      const result = await api.get(`/schedules/${this.id}/preview`, { query: { count: previewCount } });
+      const query = { query: { count: previewCount } };
+      const result = unsaved
+        ? await api.post('/schedules/preview', this.toBody(), query)
+        : await api.get(`/schedules/${this.id}/preview`, query);
       if (request !== this.previewRequest) return;
       this.renderPreview(result.timezone ?? this.zone.value, (result.runs ?? []).map((run) => run.utc));
     } catch (error) {
       if (request !== this.previewRequest) return;
+      if (error instanceof ApiError && error.routeMissing && unsaved) {
+        unsavedPreviewMissing = true;
+        replace(this.preview, h('p', { class: 'muted' }, t('schedules.previewAfterSave')));
+        return;
+      }
       if (error instanceof ApiError && error.routeMissing) {
         previewMissing = true;
         this.renderSavedNextRun();
