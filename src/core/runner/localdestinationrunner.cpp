@@ -5,12 +5,37 @@
 #include "system/driveoperations.h"
 #include "system/mountpointrules.h"
 
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLocale>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QMetaObject>
 
 namespace dynamight {
 
 namespace {
+
+// Whether the regular files under the sources add up to at most limit bytes. Symlinks are not
+// followed, as rsync -a copies them as links.
+bool sourcesFitWithin(const QStringList &sources, qint64 limit)
+{
+    qint64 total = 0;
+    for (const QString &source : sources) {
+        QDirIterator it(source, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            it.next();
+            const QFileInfo info = it.fileInfo();
+            if (info.isSymLink())
+                continue;
+            total += info.size();
+            if (total > limit)
+                return false;
+        }
+    }
+    return true;
+}
 
 const QString kCancelledMessage = QStringLiteral("Cancelled by user");
 const QString kInterruptedMessage =
@@ -195,6 +220,36 @@ void LocalDestinationRunner::checkSpace()
     }
 
     m_step = Step::CheckingSpace;
+    const std::optional<qint64> free = freeBytesAt(m_plan.destination.root());
+    if (!free) {
+        checkSpaceWithDryRun();
+        return;
+    }
+
+    // What a run copies is at most the sources' total size, so when that fits, the dry run
+    // (a second scan of both trees) can only agree and is skipped. The walk runs on a worker
+    // thread and stops as soon as the total passes the free space.
+    QStringList sources;
+    for (const RsyncTask &task : m_plan.tasks)
+        sources.append(task.source);
+    auto *watcher = new QFutureWatcher<bool>(this);
+    connect(watcher, &QFutureWatcher<bool>::finished, this, [this, watcher, free = *free] {
+        watcher->deleteLater();
+        if (m_step != Step::CheckingSpace || stopIfCancelled())
+            return;
+        if (!watcher->result()) {
+            checkSpaceWithDryRun();
+            return;
+        }
+        log(LogLevel::Info, QStringLiteral("The sources fit into the %1 free at %2")
+                                .arg(describeSize(free), m_plan.destination.root()));
+        startSync();
+    });
+    watcher->setFuture(QtConcurrent::run(sourcesFitWithin, sources, *free));
+}
+
+void LocalDestinationRunner::checkSpaceWithDryRun()
+{
     log(LogLevel::Info,
         QStringLiteral("Checking the free space at %1 with a dry run")
             .arg(m_plan.destination.root()));

@@ -80,6 +80,7 @@ private:
     void mountDrive();
     void handleMounted(const Result<MountEntry> &mounted);
     void checkSpace();
+    void checkSpaceWithDryRun();
     void handlePreview(const Result<SyncPreview> &preview);
     void startSync();
     void handleSyncFinished(const RunOutcome &outcome);
