@@ -19,7 +19,7 @@ using namespace dynamight;
 
 namespace {
 
-// A runner the test drives by hand: it records what the manager asks and finishes on request.
+// A runner the test drives by hand: it records the manager's calls and finishes on request.
 class FakeRunner : public BackupRunner
 {
 public:

@@ -17,9 +17,9 @@ class LoginThrottle;
 class WebSocketHub;
 class WebUi;
 
-// The HTTP and WebSocket server of the REST API and the web UI. QHttpServer 6.4 requires that
-// a handler answers before it returns, so every handler here is synchronous and quick; long
-// work (runs) goes to the run manager and reports over WebSocket.
+// The HTTP and WebSocket server of the REST API and the web UI. QHttpServer 6.4 requires that a
+// handler writes its response before it returns, so every handler here is synchronous and quick.
+// Long work (runs) goes to the run manager, which reports over WebSocket.
 class ApiServer : public QAbstractHttpServer
 {
     Q_OBJECT

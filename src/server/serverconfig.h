@@ -9,11 +9,11 @@
 
 namespace dynamight {
 
-// What the HTTP layer needs to know about where and how it is served.
+// The HTTP layer's settings: the address it listens on and the requests it accepts.
 struct ServerConfig
 {
     QHostAddress host = QHostAddress::LocalHost;
-    // 0 asks the system for a free port; the bound port is printed at start.
+    // 0 lets the system choose a free port, which is printed at start.
     quint16 port = 8080;
     // Host header names accepted beside localhost, loopback and IP literals.
     QStringList allowedHosts;

@@ -132,7 +132,9 @@ void WebSocketHub::startLogStream(QWebSocket *socket, Client client, const QStri
     m_context.runManager.flushLogs(runId);
     sendStoredLogs(socket, runId);
     if (!m_context.runManager.isRunActive(runId)) {
-        socket->sendTextMessage(toText(runStatusMessage(*m_context.runs.find(runId))));
+        // Read again, because the run may have ended since it was first read.
+        const auto ended = m_context.runs.find(runId);
+        socket->sendTextMessage(toText(runStatusMessage(ended ? *ended : *run)));
         socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("Run finished"));
         return;
     }

@@ -14,7 +14,7 @@ namespace dynamight {
 // The WebSocket endpoints on the HTTP server's port: /api/ws/status streams job_started,
 // job_progress and job_completed for every job; /api/ws/logs/:run_id streams one run's log lines
 // and status. Clients authenticate with the token query parameter or cookie after the upgrade,
-// because QHttpServer 6.4 upgrades before the application can answer; a bad token, a foreign
+// because QHttpServer 6.4 upgrades before the application can respond. A bad token, a foreign
 // Origin or an unknown run closes the socket with a close code and a reason.
 class WebSocketHub : public QObject
 {

@@ -59,7 +59,7 @@ QVariantList columnValues(const Job &job)
 {
     return {
         job.name,
-        // A null QString binds as SQL NULL; the column holds '' for no description.
+        // A null QString binds as SQL NULL, but the column stores '' for no description.
         job.description.isNull() ? QStringLiteral("") : job.description,
         job.enabled,
         toJsonText(QJsonDocument(QJsonArray::fromStringList(job.sourceDirs))),

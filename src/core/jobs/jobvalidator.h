@@ -11,7 +11,7 @@ namespace dynamight {
 // and formats checked, paths cleaned and checked against the path rules, defaults filled in.
 // The first problem found is returned as an InvalidInput error that names the field. The
 // read-only fields of a job as the API returns it (id, timestamps, last_run, schedules) are
-// ignored, so a client may send back what it read; any other unknown field is rejected.
+// ignored, so a client may send back what it read. Any other unknown field is rejected.
 Result<Job> parseJob(const QJsonObject &body);
 
 // Validates a destination_config for the given type and returns it with defaults filled in.

@@ -50,7 +50,7 @@ struct RunCounters
     bool operator==(const RunCounters &) const = default;
 };
 
-// How a runner's work ended, before it is written into the run's record.
+// The end state of a runner's work, before it is written into the run's record.
 struct RunOutcome
 {
     RunStatus status = RunStatus::Failed;

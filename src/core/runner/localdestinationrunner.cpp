@@ -226,7 +226,7 @@ void LocalDestinationRunner::checkSpace()
         return;
     }
 
-    // What a run copies is at most the sources' total size, so when that fits, the dry run
+    // A run copies at most the sources' total size, so when that fits, the dry run
     // (a second scan of both trees) can only agree and is skipped. The walk runs on a worker
     // thread and stops as soon as the total passes the free space.
     QStringList sources;

@@ -16,7 +16,7 @@ class LogStore;
 // Buffers the log lines of active runs and stores them in batches, one transaction per batch,
 // so that a run logging 100,000 files costs a few hundred transactions instead of 100,000.
 // Each run keeps at most its cap of lines: the first half as they come, then the newest half in
-// memory; the lines in between are counted and replaced by one line that says how many.
+// memory. The lines in between are counted and replaced by one line that gives their number.
 class LogWriter : public QObject
 {
     Q_OBJECT
@@ -28,7 +28,7 @@ public:
     void append(qint64 runId, LogLevel level, const QString &message);
     // Stores the run's buffered lines now; stored() is emitted before this returns.
     void flush(qint64 runId);
-    // Stores everything left of the run, with the note about dropped lines, and forgets it.
+    // Stores everything left of the run, with the note about dropped lines, and drops its state.
     void end(qint64 runId);
 
 Q_SIGNALS:

@@ -32,8 +32,8 @@ struct RunManagerOptions
 };
 
 // Starts, queues, cancels and records runs. At most one run per job is active (pending or
-// running); up to maxConcurrentRuns run at once and the rest wait as pending, first in, first
-// out. Also owns the deletions that must respect active runs and the logs database.
+// running). Up to maxConcurrentRuns run at once, and the rest wait as pending, first in, first
+// out. The manager also owns the deletions that must respect active runs and the logs database.
 class RunManager : public QObject
 {
     Q_OBJECT
@@ -63,7 +63,7 @@ public:
     Status cancel(qint64 jobId);
     std::optional<qint64> activeRunOfJob(qint64 jobId) const;
     bool isRunActive(qint64 runId) const;
-    // Stores the run's buffered log lines now, so a reader of the logs database sees all of them.
+    // Stores the run's buffered log lines now, so a reader of the logs database gets all of them.
     void flushLogs(qint64 runId);
 
     Result<int> removeRun(qint64 runId);

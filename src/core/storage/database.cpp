@@ -14,7 +14,7 @@ namespace dynamight {
 
 namespace {
 
-// WAL lets the API read while a run writes; busy_timeout makes a writer wait for the other
+// WAL lets the API read while a run writes. busy_timeout makes a writer wait for the other
 // connection's transaction instead of failing at once with SQLITE_BUSY.
 const char *const connectionPragmas[] = {
     "PRAGMA journal_mode = WAL",

@@ -10,9 +10,9 @@
 namespace dynamight {
 
 // The two SQLite databases in the data dir: the main one (users, sessions, jobs, schedules, runs,
-// settings) and the logs one (log entries, kept apart so a busy run's log writes never hold the
-// lock that the API's reads and writes need). Each thread gets its own named connection, because
-// a QSqlDatabase connection may only be used by the thread that opened it.
+// settings) and the logs one (log entries). Log entries are kept apart so that a busy run's log
+// writes never hold the lock that the API's reads and writes need. Each thread gets its own named
+// connection, because a QSqlDatabase connection may only be used by the thread that opened it.
 class Database
 {
 public:

@@ -5,11 +5,11 @@
 
 namespace dynamight {
 
-// Brings the schema up to the newest version this build knows, in one transaction. A database
+// Brings the schema up to the newest version this build supports, in one transaction. A database
 // written by a newer build is rejected rather than modified.
 Status runMigrations(QSqlDatabase db, Database::Schema schema);
 
-// The newest schema version this build knows.
+// The newest schema version this build supports.
 int latestSchemaVersion(Database::Schema schema);
 
 } // namespace dynamight

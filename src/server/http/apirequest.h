@@ -12,7 +12,7 @@
 
 namespace dynamight {
 
-// A request as a controller sees it: the HTTP request, the values captured from the path, and
+// A request as a controller receives it: the HTTP request, the values captured from the path, and
 // the session that the pipeline authenticated (none on public routes).
 class ApiRequest
 {

@@ -130,7 +130,7 @@ void RequestGuard::checkHeaders(const QByteArray &block)
                         .arg(m_maxBodyBytes));
         return;
     }
-    // QHttpServer 6.4 does not answer Expect: 100-continue, which stalls curl for a second.
+    // QHttpServer 6.4 sends no reply to Expect: 100-continue, which stalls curl for a second.
     if (expectContinue && contentLength > 0)
         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     m_bodyRemaining = contentLength;

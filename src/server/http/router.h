@@ -19,7 +19,7 @@ enum class Access {
 
 using RouteHandler = std::function<ApiResponse(const ApiRequest &)>;
 
-// One entry of the route table: the method and path pattern it answers, who may call it, and
+// One entry of the route table: the method and path pattern it matches, who may call it, and
 // the handler. Patterns are literal segments and ":name" captures, e.g. "/api/jobs/:id/run".
 struct Route
 {
